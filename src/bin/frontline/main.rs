@@ -1,0 +1,2 @@
+//! The `frontline` command-line tool.
+fn main() {}

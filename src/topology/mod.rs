@@ -1,0 +1,1 @@
+//! The topology core: zones turned into shared arcs (placeholder, filled in by the topology work).

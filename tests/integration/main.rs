@@ -1,0 +1,1 @@
+//! Integration tests: run the `frontline` binary on real projects.
