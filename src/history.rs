@@ -1,0 +1,168 @@
+//! The state of each zone at a date, its control periods, and what changed.
+//!
+//! A zone's state at D is its row with the latest `since <= D` (and `until`
+//! after D, if given). [`History`] keeps each zone's rows sorted by `since`
+//! so a lookup is a binary search. It knows nothing of geometry or output.
+
+use crate::model::{ControlRow, Moment};
+use chrono::NaiveDateTime;
+
+/// Control rows indexed per zone and sorted by `since`.
+#[derive(Debug, Clone)]
+pub struct History<'a> {
+    rows: &'a [ControlRow],
+    per_zone: Vec<Vec<usize>>,
+}
+
+/// One control period of a zone: a row and when it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Period<'a> {
+    /// The row that starts the period.
+    pub row: &'a ControlRow,
+    /// When the period ends: the row's `until`, else the next row's `since`;
+    /// `None` while it is still open.
+    pub end: Option<&'a Moment>,
+}
+
+impl<'a> History<'a> {
+    /// Index `rows` for `zone_count` zones.
+    #[must_use]
+    pub fn new(rows: &'a [ControlRow], zone_count: usize) -> Self {
+        let mut per_zone = vec![Vec::new(); zone_count];
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(v) = per_zone.get_mut(r.zone) {
+                v.push(i);
+            }
+        }
+        for v in &mut per_zone {
+            v.sort_by(|a, b| {
+                let (ra, rb) = (rows.get(*a), rows.get(*b));
+                ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
+            });
+        }
+        History { rows, per_zone }
+    }
+
+    /// The zone's rows sorted by `since`.
+    pub fn rows_of(&self, zone: usize) -> impl Iterator<Item = &'a ControlRow> + '_ {
+        self.per_zone.get(zone).into_iter().flatten().filter_map(|i| self.rows.get(*i))
+    }
+
+    /// The state of `zone` at the instant `t`, if any row applies.
+    #[must_use]
+    pub fn state_at(&self, zone: usize, t: NaiveDateTime) -> Option<&'a ControlRow> {
+        let idx = self.per_zone.get(zone)?;
+        let n = idx.partition_point(|i| self.rows.get(*i).is_some_and(|r| r.since.key() <= t));
+        let row = self.rows.get(*idx.get(n.checked_sub(1)?)?)?;
+        match &row.until {
+            Some(u) if u.key() <= t => None,
+            _ => Some(row),
+        }
+    }
+
+    /// The state of `zone` as of a date (a date includes its whole day).
+    #[must_use]
+    pub fn state_as_of(&self, zone: usize, as_of: &Moment) -> Option<&'a ControlRow> {
+        self.state_at(zone, as_of.end())
+    }
+
+    /// The control periods of a zone, in order.
+    #[must_use]
+    pub fn periods(&self, zone: usize) -> Vec<Period<'a>> {
+        let rows: Vec<&ControlRow> = self.rows_of(zone).collect();
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let next = rows.get(i + 1).map(|r| &r.since);
+                let end = match (&row.until, next) {
+                    (Some(u), Some(n)) => Some(if u < n { u } else { n }),
+                    (Some(u), None) => Some(u),
+                    (None, n) => n,
+                };
+                Period { row, end }
+            })
+            .collect()
+    }
+}
+
+/// The state of a zone reduced to what a map shows: status and forces.
+#[must_use]
+pub fn same_state(a: Option<&ControlRow>, b: Option<&ControlRow>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.status == b.status && a.forces == b.forces,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DateParser, Status};
+
+    fn row(zone: usize, force: usize, since: &str, until: Option<&str>) -> ControlRow {
+        let p = DateParser::new();
+        ControlRow {
+            zone,
+            forces: vec![force],
+            status: Status::Held,
+            since: p.parse(since).unwrap(),
+            until: until.map(|u| p.parse(u).unwrap()),
+            source: None,
+            note: None,
+            extra: vec![],
+            line: 0,
+        }
+    }
+
+    fn d(s: &str) -> Moment {
+        DateParser::new().parse(s).unwrap()
+    }
+
+    #[test]
+    fn latest_since_wins_regardless_of_order() {
+        let rows = vec![row(0, 2, "2021-04-24", None), row(0, 1, "2016-01-01", None), row(0, 3, "2021-04-25T22:00:00+03:00", None)];
+        let h = History::new(&rows, 1);
+        assert!(h.state_as_of(0, &d("2015-12-31")).is_none());
+        assert_eq!(h.state_as_of(0, &d("2021-04-23")).unwrap().forces, vec![1]);
+        assert_eq!(h.state_as_of(0, &d("2021-04-24")).unwrap().forces, vec![2]);
+        // a date includes its whole day, so the 22:00 change counts on the 25th
+        assert_eq!(h.state_as_of(0, &d("2021-04-25")).unwrap().forces, vec![3]);
+        assert_eq!(h.state_at(0, d("2021-04-25T21:59:00").key()).unwrap().forces, vec![2]);
+    }
+
+    #[test]
+    fn until_ends_a_state() {
+        let rows = vec![row(0, 1, "2021-04-20", Some("2021-04-25"))];
+        let h = History::new(&rows, 1);
+        assert!(h.state_as_of(0, &d("2021-04-24")).is_some());
+        assert!(h.state_as_of(0, &d("2021-04-25")).is_none());
+        let p = h.periods(0);
+        assert_eq!(p[0].end.unwrap().to_iso(), "2021-04-25");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_state_at_date_matches_naive_scan(
+            sinces in proptest::collection::vec((0u32..60, proptest::option::of(1u32..20)), 0..12),
+            probe in 0u32..80,
+        ) {
+            let base = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+            let day = |n: u32| (base + chrono::Duration::days(i64::from(n))).format("%Y-%m-%d").to_string();
+            let mut rows = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (i, (s, len)) in sinces.iter().enumerate() {
+                if seen.insert(*s) {
+                    let until = len.map(|l| day(s + l));
+                    rows.push(row(0, i, &day(*s), until.as_deref()));
+                }
+            }
+            let h = History::new(&rows, 1);
+            let t = d(&day(probe));
+            // naive: the row with the greatest since <= t, if its until is after t
+            let naive = rows.iter().filter(|r| r.since.key() <= t.end()).max_by_key(|r| r.since.key())
+                .filter(|r| r.until.as_ref().is_none_or(|u| u.key() > t.end()));
+            proptest::prop_assert_eq!(h.state_as_of(0, &t).map(|r| r.forces.clone()), naive.map(|r| r.forces.clone()));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `control.geojson`: one (Multi)Polygon feature per zone with its state as of D.
+
+use super::{round_measure, text_or_null, Feature, Snapshot};
+use crate::error::Result;
+use crate::model::{ControlRow, Force, Status};
+use crate::style;
+use geo::GeodesicArea;
+use serde_json::{Map, Value};
+
+/// Fill opacity of a zone by status.
+#[must_use]
+pub fn fill_opacity(status: Option<Status>) -> f64 {
+    match status {
+        Some(Status::Held) => 0.6,
+        Some(Status::Contested) => 0.5,
+        Some(Status::Claimed) => 0.3,
+        None => 0.2,
+    }
+}
+
+/// The `force` value of a state: the force id, or sorted ids joined by `|`.
+#[must_use]
+pub fn force_key(row: &ControlRow, forces: &[Force]) -> String {
+    row.forces.iter().filter_map(|f| forces.get(*f)).map(|f| f.id.as_str()).collect::<Vec<_>>().join("|")
+}
+
+/// The `force_name` value: names joined by ` | `.
+#[must_use]
+pub fn force_name(row: &ControlRow, forces: &[Force]) -> String {
+    row.forces.iter().filter_map(|f| forces.get(*f)).map(|f| f.name.as_str()).collect::<Vec<_>>().join(" | ")
+}
+
+/// The fill colour of a state.
+#[must_use]
+pub fn state_color(row: Option<&ControlRow>, forces: &[Force]) -> String {
+    match row {
+        None => style::unknown_color().to_ascii_lowercase(),
+        Some(r) if r.status == Status::Contested => style::contested_color().to_ascii_lowercase(),
+        Some(r) => r
+            .forces
+            .first()
+            .and_then(|f| forces.get(*f))
+            .map_or_else(|| style::unknown_color().to_ascii_lowercase(), |f| f.color.clone()),
+    }
+}
+
+/// Geodesic area of a geometry in km².
+#[must_use]
+pub fn area_km2(g: &geo::MultiPolygon<f64>) -> f64 {
+    g.geodesic_area_unsigned() / 1e6
+}
+
+/// Build the layer.
+///
+/// # Errors
+///
+/// None in practice; the signature matches the other layers.
+pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
+    let p = s.project;
+    let mut out = Vec::with_capacity(p.zones.len());
+    for (i, zone) in p.zones.iter().enumerate() {
+        let state = s.history.state_as_of(i, &s.as_of);
+        let mut props = Map::new();
+        props.insert("zone".into(), Value::String(zone.id.clone()));
+        props.insert("name".into(), Value::String(zone.name.clone()));
+        props.insert("force".into(), state.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))));
+        props.insert("force_name".into(), state.map_or(Value::Null, |r| Value::String(force_name(r, &p.forces))));
+        props.insert("status".into(), state.map_or(Value::Null, |r| Value::String(r.status.to_string())));
+        props.insert("since".into(), state.map_or(Value::Null, |r| Value::String(r.since.to_iso())));
+        props.insert("until".into(), state.and_then(|r| r.until.as_ref()).map_or(Value::Null, |u| Value::String(u.to_iso())));
+        props.insert("source".into(), text_or_null(state.and_then(|r| r.source.as_deref())));
+        props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
+        props.insert("area_km2".into(), round_measure(area_km2(&zone.geometry), 4));
+        for (k, v) in &zone.properties {
+            props.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let color = state_color(state, &p.forces);
+        props.insert("fill".into(), Value::String(color));
+        props.insert("fill-opacity".into(), round_measure(fill_opacity(state.map(|r| r.status)), 2));
+        props.insert("stroke".into(), Value::String("#333333".into()));
+        props.insert("stroke-width".into(), Value::from(1));
+        out.push(Feature {
+            id: zone.id.clone(),
+            geometry: Some(geo::Geometry::MultiPolygon(zone.geometry.clone())),
+            properties: props,
+        });
+    }
+    Ok(out)
+}

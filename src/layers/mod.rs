@@ -1,0 +1,137 @@
+//! The output layers: one module per layer, each turning a [`Snapshot`] into
+//! features. Layers compute geometry and properties; they do not round,
+//! orient, sort or serialise (that is `crate::write`).
+//!
+//! | layer | geometry | one feature per |
+//! |---|---|---|
+//! | [`control`] | (Multi)Polygon | zone, state as of D |
+//! | [`incidents`] | Point | incident dated in [S, D] |
+
+pub mod control;
+pub mod incidents;
+
+use crate::error::{Error, Result};
+use crate::history::History;
+use crate::model::Moment;
+use crate::project::{Project, Since};
+use serde_json::{Map, Value};
+
+/// One output feature: a stable id, a geometry in WGS84 and ordered properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    /// Stable id (zone id, force id, incident id …).
+    pub id: String,
+    /// The geometry; `None` writes `"geometry": null`.
+    pub geometry: Option<geo::Geometry<f64>>,
+    /// Properties in output order.
+    pub properties: Map<String, Value>,
+}
+
+/// A layer that can be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LayerKind {
+    /// `control.geojson`: (Multi)Polygon, one feature per zone, state as of D.
+    Control,
+    /// `incidents.geojson`: Point, one feature per incident dated in [S, D].
+    Incidents,
+}
+
+impl LayerKind {
+    /// All layers, in output order.
+    pub const ALL: [LayerKind; 2] = [LayerKind::Control, LayerKind::Incidents];
+
+    /// The file stem (`control`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Control => "control",
+            LayerKind::Incidents => "incidents",
+        }
+    }
+
+    /// Build this layer.
+    ///
+    /// # Errors
+    ///
+    /// Only internal errors; data problems were reported when reading.
+    pub fn build(self, snapshot: &Snapshot<'_>) -> Result<Vec<Feature>> {
+        match self {
+            LayerKind::Control => control::build(snapshot),
+            LayerKind::Incidents => incidents::build(snapshot),
+        }
+    }
+}
+
+/// A project seen at a date: the input every layer is built from.
+#[derive(Debug)]
+pub struct Snapshot<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Control rows indexed per zone.
+    pub history: History<'a>,
+    /// D: the map date.
+    pub as_of: Moment,
+    /// S: start of the recent window (`None`: no lower bound).
+    pub since: Option<Moment>,
+}
+
+impl<'a> Snapshot<'a> {
+    /// The project as of its `as_of` setting (default: the latest date in the
+    /// data) with the recent window from its `since` setting (default: seven
+    /// days before).
+    ///
+    /// # Errors
+    ///
+    /// A usage error when no date is set and the data has none, or when S is after D.
+    pub fn new(project: &'a Project) -> Result<Self> {
+        let settings = &project.settings;
+        let as_of = match (&settings.as_of, project.latest_date()) {
+            (Some(d), _) => d.clone(),
+            (None, Some(d)) => d,
+            (None, None) => {
+                return Err(Error::usage("the data has no dates; give --as-of DATE"));
+            }
+        };
+        let since = match &settings.since {
+            Since::All => None,
+            Since::Date(s) => Some(s.clone()),
+            Since::Default => Some(Moment::from_date(as_of.date()).add_days(-7)),
+        };
+        if let Some(s) = &since {
+            if s.key() > as_of.end() {
+                return Err(Error::usage(format!("--since {s} is after --as-of {as_of}")));
+            }
+        }
+        Ok(Snapshot { project, history: History::new(&project.control, project.zones.len()), as_of, since })
+    }
+
+    /// The `frontline` foreign member of every collection.
+    #[must_use]
+    pub fn meta(&self) -> Map<String, Value> {
+        let s = &self.project.settings;
+        let mut m = Map::new();
+        m.insert("as_of".into(), Value::String(self.as_of.to_iso()));
+        m.insert("since".into(), self.since.as_ref().map_or(Value::Null, |s| Value::String(s.to_iso())));
+        m.insert("title".into(), Value::String(s.title.clone()));
+        m.insert("attribution".into(), Value::String(s.attribution.clone()));
+        m
+    }
+
+    /// Whether a moment falls in the recent window [S, D].
+    #[must_use]
+    pub fn in_window(&self, m: &Moment) -> bool {
+        m.key() <= self.as_of.end() && self.since.as_ref().is_none_or(|s| m.key() >= s.key())
+    }
+}
+
+/// Round a derived measure (area, length) for output.
+#[must_use]
+pub fn round_measure(v: f64, decimals: i32) -> Value {
+    let f = 10f64.powi(decimals);
+    serde_json::Number::from_f64((v * f).round() / f + 0.0).map_or(Value::Null, Value::Number)
+}
+
+/// Text value or null.
+pub(crate) fn text_or_null(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::String(s.to_string()))
+}

@@ -1,0 +1,14 @@
+//! Readers: files in, model out, problems into a [`Diagnostics`](crate::Diagnostics) sink.
+//!
+//! Each reader keeps going after a bad row so that `check` can list every
+//! problem at once; a bad row is reported and skipped, never guessed.
+//! Readers do not compute layers.
+
+pub mod control;
+pub mod decode;
+pub mod forces;
+pub mod incidents;
+pub mod table;
+pub mod zones;
+
+pub use table::Table;

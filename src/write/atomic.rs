@@ -1,0 +1,57 @@
+//! Atomic file writes: a temporary file in the target folder, then a rename.
+//!
+//! A failed or interrupted write never leaves a half-written file where the
+//! last good one stood.
+
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Write `bytes` to `path` atomically, creating the parent folder if needed.
+///
+/// # Errors
+///
+/// An I/O error naming `path`.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".frontline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Write several files, each atomically, only after all of them were
+/// rendered: the caller renders into memory first, so a failure while
+/// rendering touches nothing.
+///
+/// # Errors
+///
+/// The first I/O error.
+pub fn write_all(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
+    for (path, bytes) in files {
+        write(path, bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/a.geojson");
+        write(&p, b"one").unwrap();
+        write(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.geojson")]);
+    }
+}

@@ -1,0 +1,395 @@
+//! The one GeoJSON writer. It owns every RFC 7946 rule: WGS84 lon/lat,
+//! counter-clockwise exterior rings and clockwise holes, no `crs` member,
+//! coordinates rounded to a number of decimals, and a stable feature `id`.
+//!
+//! [`write_collection`] sorts features by id (numbers in ids compare as
+//! numbers) and writes one feature per line, so regenerated layers diff
+//! cleanly in git. [`FeatureWriter`] streams features in the order given,
+//! for inputs of any size; it must be [`finish`](FeatureWriter::finish)ed.
+
+use crate::layers::Feature;
+use geo::orient::{Direction, Orient};
+use geo::{Coord, Geometry, LineString, Polygon};
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::io::{self, Write};
+
+/// Output flavour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// One FeatureCollection (RFC 7946).
+    Collection,
+    /// One feature per line, each preceded by RS (RFC 8142 GeoJSON text sequence).
+    Sequence,
+}
+
+/// Writes features one by one.
+#[derive(Debug)]
+pub struct FeatureWriter<W: Write> {
+    w: W,
+    precision: u8,
+    flavor: Flavor,
+    count: usize,
+    buf: String,
+}
+
+impl<W: Write> FeatureWriter<W> {
+    /// Start a collection (or sequence). `meta` becomes the `frontline`
+    /// foreign member of a collection.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn begin(mut w: W, precision: u8, flavor: Flavor, meta: Option<&Map<String, Value>>) -> io::Result<Self> {
+        if flavor == Flavor::Collection {
+            w.write_all(b"{\"type\":\"FeatureCollection\"")?;
+            if let Some(meta) = meta {
+                w.write_all(b",\"frontline\":")?;
+                serde_json::to_writer(&mut w, meta)?;
+            }
+            w.write_all(b",\"features\":[")?;
+        }
+        Ok(FeatureWriter { w, precision, flavor, count: 0, buf: String::with_capacity(512) })
+    }
+
+    /// Write one feature.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn write(&mut self, f: &Feature) -> io::Result<()> {
+        self.buf.clear();
+        match self.flavor {
+            Flavor::Collection => self.buf.push_str(if self.count == 0 { "\n" } else { ",\n" }),
+            Flavor::Sequence => self.buf.push('\u{1e}'),
+        }
+        self.buf.push_str("{\"type\":\"Feature\",\"id\":");
+        push_json_string(&mut self.buf, &f.id);
+        self.buf.push_str(",\"geometry\":");
+        match &f.geometry {
+            Some(g) => push_geometry(&mut self.buf, g, self.precision),
+            None => self.buf.push_str("null"),
+        }
+        self.buf.push_str(",\"properties\":");
+        let props = serde_json::to_string(&f.properties).map_err(io::Error::other)?;
+        self.buf.push_str(&props);
+        self.buf.push('}');
+        if self.flavor == Flavor::Sequence {
+            self.buf.push('\n');
+        }
+        self.w.write_all(self.buf.as_bytes())?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Close the collection and flush; returns the writer.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if self.flavor == Flavor::Collection {
+            self.w.write_all(if self.count == 0 { b"]}\n" } else { b"\n]}\n" })?;
+        }
+        self.w.flush()?;
+        Ok(self.w)
+    }
+
+    /// Features written so far.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// Sort features by id and write them as one collection.
+///
+/// # Errors
+///
+/// I/O errors of the writer.
+pub fn write_collection<W: Write>(
+    w: W,
+    features: &mut [Feature],
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+) -> io::Result<W> {
+    features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
+    for f in features.iter() {
+        fw.write(f)?;
+    }
+    fw.finish()
+}
+
+/// Compare ids so that `2` comes before `10` and `row-9` before `row-10`.
+#[must_use]
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, rx) = x.split_at(nx);
+                let (dy, ry) = y.split_at(ny);
+                let trim = |d: &[u8]| -> Vec<u8> { d.iter().copied().skip_while(|c| *c == b'0').collect() };
+                let (tx, ty) = (trim(dx), trim(dy));
+                let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(&ty));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = rx;
+                y = ry;
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = x.get(1..).unwrap_or_default();
+                y = y.get(1..).unwrap_or_default();
+            }
+        }
+    }
+}
+
+/// Round a coordinate value to `precision` decimals (never `-0`).
+#[must_use]
+pub fn round(v: f64, precision: u8) -> f64 {
+    let f = 10f64.powi(i32::from(precision));
+    (v * f).round() / f + 0.0
+}
+
+fn push_json_string(buf: &mut String, s: &str) {
+    // serde_json's escaping is the reference; strings here are short.
+    buf.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+fn push_number(buf: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let _ = write!(buf, "{}", v as i64);
+    } else {
+        let _ = write!(buf, "{v}");
+    }
+}
+
+fn push_coord(buf: &mut String, c: Coord<f64>) {
+    buf.push('[');
+    push_number(buf, c.x);
+    buf.push(',');
+    push_number(buf, c.y);
+    buf.push(']');
+}
+
+fn push_coords(buf: &mut String, coords: &[Coord<f64>]) {
+    buf.push('[');
+    for (i, c) in coords.iter().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        push_coord(buf, *c);
+    }
+    buf.push(']');
+}
+
+/// Round a line's coordinates and drop consecutive duplicates.
+fn round_line(ls: &LineString<f64>, precision: u8) -> Vec<Coord<f64>> {
+    let mut out: Vec<Coord<f64>> = Vec::with_capacity(ls.0.len());
+    for c in &ls.0 {
+        let r = Coord { x: round(c.x, precision), y: round(c.y, precision) };
+        if out.last() != Some(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Round a polygon; rings that collapse are dropped (the polygon too if its
+/// exterior collapses). Orientation is fixed after rounding.
+fn round_polygon(p: &Polygon<f64>, precision: u8) -> Option<Polygon<f64>> {
+    let ring = |ls: &LineString<f64>| {
+        let c = round_line(ls, precision);
+        (c.len() >= 4).then(|| LineString(c))
+    };
+    let exterior = ring(p.exterior())?;
+    let holes = p.interiors().iter().filter_map(ring).collect();
+    Some(Polygon::new(exterior, holes).orient(Direction::Default))
+}
+
+fn push_polygon(buf: &mut String, p: &Polygon<f64>) {
+    buf.push('[');
+    push_coords(buf, &p.exterior().0);
+    for h in p.interiors() {
+        buf.push(',');
+        push_coords(buf, &h.0);
+    }
+    buf.push(']');
+}
+
+/// Append a geometry as RFC 7946 JSON.
+pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
+    let r = |c: Coord<f64>| Coord { x: round(c.x, precision), y: round(c.y, precision) };
+    match g {
+        Geometry::Point(p) => {
+            buf.push_str("{\"type\":\"Point\",\"coordinates\":");
+            push_coord(buf, r(p.0));
+            buf.push('}');
+        }
+        Geometry::MultiPoint(mp) => {
+            buf.push_str("{\"type\":\"MultiPoint\",\"coordinates\":");
+            push_coords(buf, &mp.0.iter().map(|p| r(p.0)).collect::<Vec<_>>());
+            buf.push('}');
+        }
+        Geometry::LineString(ls) => {
+            buf.push_str("{\"type\":\"LineString\",\"coordinates\":");
+            push_coords(buf, &round_line(ls, precision));
+            buf.push('}');
+        }
+        Geometry::MultiLineString(mls) => {
+            let lines: Vec<Vec<Coord<f64>>> =
+                mls.0.iter().map(|l| round_line(l, precision)).filter(|l| l.len() >= 2).collect();
+            if let [one] = lines.as_slice() {
+                buf.push_str("{\"type\":\"LineString\",\"coordinates\":");
+                push_coords(buf, one);
+            } else {
+                buf.push_str("{\"type\":\"MultiLineString\",\"coordinates\":[");
+                for (i, l) in lines.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(',');
+                    }
+                    push_coords(buf, l);
+                }
+                buf.push(']');
+            }
+            buf.push('}');
+        }
+        Geometry::Polygon(p) => push_geometry(buf, &Geometry::MultiPolygon(geo::MultiPolygon(vec![p.clone()])), precision),
+        Geometry::MultiPolygon(mp) => {
+            let polys: Vec<Polygon<f64>> = mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
+            if let [one] = polys.as_slice() {
+                buf.push_str("{\"type\":\"Polygon\",\"coordinates\":");
+                push_polygon(buf, one);
+            } else {
+                buf.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
+                for (i, p) in polys.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(',');
+                    }
+                    push_polygon(buf, p);
+                }
+                buf.push(']');
+            }
+            buf.push('}');
+        }
+        Geometry::GeometryCollection(gc) => {
+            buf.push_str("{\"type\":\"GeometryCollection\",\"geometries\":[");
+            for (i, g) in gc.0.iter().enumerate() {
+                if i > 0 {
+                    buf.push(',');
+                }
+                push_geometry(buf, g, precision);
+            }
+            buf.push_str("]}");
+        }
+        Geometry::Line(l) => push_geometry(buf, &Geometry::LineString(LineString(vec![l.start, l.end])), precision),
+        Geometry::Rect(rect) => push_geometry(buf, &Geometry::Polygon(rect.to_polygon()), precision),
+        Geometry::Triangle(t) => push_geometry(buf, &Geometry::Polygon(t.to_polygon()), precision),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, Winding};
+
+    fn feature(id: &str, g: Geometry<f64>) -> Feature {
+        let mut props = Map::new();
+        props.insert("b".into(), Value::from(1));
+        props.insert("a".into(), Value::from("x"));
+        Feature { id: id.into(), geometry: Some(g), properties: props }
+    }
+
+    fn write(features: &mut [Feature], precision: u8) -> String {
+        let out = write_collection(Vec::new(), features, &Map::new(), precision, Flavor::Collection).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn orients_rounds_and_sorts() {
+        // clockwise exterior, counter-clockwise hole: both must be flipped
+        let p = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 0.0, y: 10.0), (x: 10.0, y: 10.0), (x: 10.0, y: 0.0), (x: 0.0, y: 0.0)],
+            interiors: [[(x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0), (x: 1.0, y: 2.0), (x: 1.0, y: 1.0)]],
+        );
+        let mut fs = vec![
+            feature("10", Geometry::Point(geo::Point::new(41.123_456_789, -0.000_000_01))),
+            feature("2", Geometry::Polygon(p)),
+        ];
+        let text = write(&mut fs, 6);
+        insta::assert_snapshot!(text, @r#"
+        {"type":"FeatureCollection","frontline":{},"features":[
+        {"type":"Feature","id":"2","geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[1,1],[1,2],[2,2],[2,1],[1,1]]]},"properties":{"b":1,"a":"x"}},
+        {"type":"Feature","id":"10","geometry":{"type":"Point","coordinates":[41.123457,0]},"properties":{"b":1,"a":"x"}}
+        ]}
+        "#);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["features"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn sequence_is_rfc8142() {
+        let mut fs = vec![feature("a", Geometry::Point(geo::Point::new(1.0, 2.0)))];
+        let out = write_collection(Vec::new(), &mut fs, &Map::new(), 6, Flavor::Sequence).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with('\u{1e}') && text.ends_with("}\n"));
+        assert_eq!(text.lines().count(), 1);
+    }
+
+    #[test]
+    fn natural_order_of_ids() {
+        let mut ids = vec!["row-10", "row-9", "b", "a", "2", "10", "01"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, vec!["01", "2", "10", "a", "b", "row-9", "row-10"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_rounding_idempotent(v in -180.0f64..180.0, p in 0u8..10) {
+            let once = round(v, p);
+            proptest::prop_assert_eq!(round(once, p), once);
+        }
+
+        #[test]
+        fn prop_exterior_rings_ccw(pts in proptest::collection::vec((-1.0f64..1.0, -1.0f64..1.0), 3..12)) {
+            // a star-shaped ring around the origin, in random direction
+            let mut pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x * 10.0, y * 10.0)).collect();
+            pts.sort_by(|a, b| a.1.atan2(a.0).total_cmp(&b.1.atan2(b.0)));
+            let mut ring: Vec<Coord<f64>> = pts.iter().map(|(x, y)| Coord { x: *x, y: *y }).collect();
+            if ring.len() % 2 == 0 { ring.reverse(); }
+            ring.push(ring[0]);
+            let mut buf = String::new();
+            push_geometry(&mut buf, &Geometry::Polygon(Polygon::new(LineString(ring), vec![])), 6);
+            let v: serde_json::Value = serde_json::from_str(&buf).unwrap();
+            if v["type"] == "Polygon" {
+                let ring: Vec<Coord<f64>> = v["coordinates"][0].as_array().unwrap().iter()
+                    .map(|c| Coord { x: c[0].as_f64().unwrap(), y: c[1].as_f64().unwrap() }).collect();
+                let ls = LineString(ring);
+                proptest::prop_assert!(!ls.is_cw());
+            }
+        }
+
+        #[test]
+        fn prop_geojson_roundtrip(x in -180.0f64..180.0, y in -90.0f64..90.0) {
+            let mut fs = vec![feature("p", Geometry::Point(geo::Point::new(x, y)))];
+            let text = write(&mut fs, 6);
+            let fc: geojson::FeatureCollection = text.parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
+            let g: geo::Point<f64> = fc.features[0].geometry.clone().unwrap().value.try_into().unwrap();
+            approx::assert_abs_diff_eq!(g.x(), round(x, 6), epsilon = 1e-12);
+            approx::assert_abs_diff_eq!(g.y(), round(y, 6), epsilon = 1e-12);
+        }
+    }
+}
