@@ -156,8 +156,8 @@ def ring_for(cells):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = os.path.join(here, "..", "zones.geojson")
-    features = []
-    for zid, cells in ZONES:
+    features = []  # sorted by id, like frontline's own output
+    for zid, cells in sorted(ZONES):
         props = {"id": zid}
         props.update(NAMES[zid])
         features.append({
