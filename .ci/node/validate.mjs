@@ -8,7 +8,8 @@
 //   - @placemarkio/check-geojson must report nothing;
 //   - if DIR/<basename>.schema.json exists, the file must validate against it
 //     (ajv, JSON Schema draft 2020-12, with ajv-formats);
-//   - feature ids must be present, unique and sorted (DESIGN.md: deterministic output).
+//   - for frontline layers (those with a schema), feature ids must be present, unique and
+//     sorted (DESIGN.md: deterministic output).
 // Prints "ok FILE" or "FAIL FILE: ..." lines; exits 1 if any file failed, 2 on usage errors.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,7 +88,8 @@ for (const file of files) {
     let doc;
     try { doc = JSON.parse(text); } catch (e) { problems.push(`not JSON: ${e.message}`); }
     if (doc !== undefined) {
-      const s = schemaFor(file);
+      let s = null;
+      try { s = schemaFor(file); } catch (e) { problems.push(`schema does not compile: ${e.message}`); }
       if (s && !s.validate(doc)) {
         for (const e of s.validate.errors.slice(0, 20)) {
           problems.push(`${s.name}: ${e.instancePath || '/'} ${e.message}` +
@@ -95,7 +97,7 @@ for (const file of files) {
         }
         if (s.validate.errors.length > 20) problems.push(`${s.name}: ... ${s.validate.errors.length - 20} more`);
       }
-      problems.push(...idProblems(doc));
+      if (s) problems.push(...idProblems(doc)); // frontline layers only: plain GeoJSON needs no ids
     }
   }
   if (problems.length) {

@@ -167,8 +167,8 @@ def layer_schema(layer, per, geoms, props, extra, note):
                 },
             },
             "features": {"type": "array", "items": feature},
+            "crs": {"not": {}, "description": "RFC 7946 has no crs member"},
         },
-        "not": {"required": ["crs"], "description": "RFC 7946 has no crs member"},
     }
 
 
