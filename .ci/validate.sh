@@ -5,6 +5,8 @@
 #   3. @placemarkio/check-geojson must report nothing;
 #   4. data/schemas/<layer>.schema.json, when it exists, must accept the file (ajv, draft 2020-12),
 #      and feature ids must be unique and sorted.
+# Any *.topojson beside them is read by ogrinfo and decoded with topojson-client, each object then
+# checked by geojsonhint and check-geojson.
 # Usage: .ci/validate.sh OUTDIR [OUTDIR...]      (run .ci/install-validators.sh first)
 # Exit: 0 all valid, 1 some file invalid (or no *.geojson found), 2 usage or missing tools.
 set -uo pipefail
@@ -23,10 +25,10 @@ command -v ogrinfo >/dev/null || { echo "validate: ogrinfo missing: run .ci/inst
 files=()
 for dir in "$@"; do
   [ -d "$dir" ] || { echo "validate: $dir: not a directory" >&2; exit 2; }
-  while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$dir" -maxdepth 1 -name '*.geojson' -type f -print0 | sort -z)
+  while IFS= read -r -d '' f; do files+=("$f"); done < <(find "$dir" -maxdepth 1 \( -name '*.geojson' -o -name '*.topojson' \) -type f -print0 | sort -z)
 done
 if [ ${#files[@]} -eq 0 ]; then
-  echo "validate: FAIL: no *.geojson files in $*" >&2
+  echo "validate: FAIL: no *.geojson or *.topojson files in $*" >&2
   exit 1
 fi
 
@@ -52,4 +54,4 @@ if [ "$failed" -ne 0 ]; then
   echo "validate: FAIL: some GeoJSON layers are invalid (see above)" >&2
   exit 1
 fi
-echo "validate: ${#files[@]} GeoJSON file(s) valid"
+echo "validate: ${#files[@]} GeoJSON/TopoJSON file(s) valid"

@@ -10,6 +10,9 @@
 //     (ajv, JSON Schema draft 2020-12, with ajv-formats);
 //   - for frontline layers (those with a schema), feature ids must be present, unique and
 //     sorted (DESIGN.md: deterministic output).
+// A *.topojson file must be a Topology; each of its objects, decoded with
+// topojson-client, must pass geojsonhint (without the precision check: decoding
+// quantized arcs gives long decimals) and check-geojson.
 // Prints "ok FILE" or "FAIL FILE: ..." lines; exits 1 if any file failed, 2 on usage errors.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +23,7 @@ const geojsonhint = require('@mapbox/geojsonhint');
 const { getIssues } = require('@placemarkio/check-geojson');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
+const topojson = require('topojson-client');
 
 const args = process.argv.slice(2);
 let schemaDir = null;
@@ -67,6 +71,23 @@ function idProblems(doc) {
   return out;
 }
 
+function topologyProblems(text) {
+  let topo;
+  try { topo = JSON.parse(text); } catch (e) { return [`not JSON: ${e.message}`]; }
+  if (!topo || topo.type !== 'Topology' || typeof topo.objects !== 'object' || !Array.isArray(topo.arcs)) {
+    return ['not a TopoJSON Topology (type, objects and arcs required)'];
+  }
+  const out = [];
+  for (const [name, obj] of Object.entries(topo.objects)) {
+    let gj;
+    try { gj = topojson.feature(topo, obj); } catch (e) { out.push(`object ${name}: cannot decode: ${e.message}`); continue; }
+    const s = JSON.stringify(gj);
+    for (const h of geojsonhint.hint(s)) out.push(`object ${name}: geojsonhint: ${h.message}`);
+    for (const c of getIssues(s)) out.push(`object ${name}: check-geojson: ${c.message}`);
+  }
+  return out;
+}
+
 let failed = 0;
 for (const file of files) {
   const problems = [];
@@ -76,7 +97,9 @@ for (const file of files) {
   } catch (e) {
     problems.push(`cannot read: ${e.message}`);
   }
-  if (text !== undefined) {
+  if (text !== undefined && file.endsWith('.topojson')) {
+    problems.push(...topologyProblems(text));
+  } else if (text !== undefined) {
     try {
       for (const h of geojsonhint.hint(text, { precisionWarning: true })) {
         problems.push(`geojsonhint${h.line ? ` line ${h.line}` : ''}: ${h.message}`);
