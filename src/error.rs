@@ -460,8 +460,8 @@ mod tests {
 
     #[test]
     fn values_stay_on_one_line() {
-        let d = Diagnostic::error(Location::File { path: "a.csv".into() }, "bad")
-            .with_value("x\ny\"z");
+        let d =
+            Diagnostic::error(Location::File { path: "a.csv".into() }, "bad").with_value("x\ny\"z");
         assert_eq!(d.to_string(), "a.csv: bad \"x\\ny\\\"z\"");
     }
 

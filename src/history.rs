@@ -17,10 +17,11 @@ pub struct History<'a> {
 /// One control period of a zone: a row and when it ends.
 #[derive(Debug, Clone, Copy)]
 pub struct Period<'a> {
-    /// The row that starts the period.
+    /// The row in effect during the period.
     pub row: &'a ControlRow,
-    /// When the period ends: the row's `until`, else the next row's `since`;
-    /// `None` while it is still open.
+    /// When the period starts (the row's `since`, or the `until` of a lapsed state).
+    pub start: &'a Moment,
+    /// When the period ends; `None` while it is still open.
     pub end: Option<&'a Moment>,
 }
 
@@ -48,16 +49,19 @@ impl<'a> History<'a> {
         self.per_zone.get(zone).into_iter().flatten().filter_map(|i| self.rows.get(*i))
     }
 
-    /// The state of `zone` at the instant `t`, if any row applies.
+    /// The state of `zone` at the instant `t`: among its rows with
+    /// `since <= t` whose `until` (if given) is after `t`, the one with the
+    /// latest `since`. When a temporary state (a claim with an `until`)
+    /// lapses, the state before it applies again.
     #[must_use]
     pub fn state_at(&self, zone: usize, t: NaiveDateTime) -> Option<&'a ControlRow> {
         let idx = self.per_zone.get(zone)?;
         let n = idx.partition_point(|i| self.rows.get(*i).is_some_and(|r| r.since.key() <= t));
-        let row = self.rows.get(*idx.get(n.checked_sub(1)?)?)?;
-        match &row.until {
-            Some(u) if u.key() <= t => None,
-            _ => Some(row),
-        }
+        idx.get(..n)?
+            .iter()
+            .rev()
+            .filter_map(|i| self.rows.get(*i))
+            .find(|r| r.until.as_ref().is_none_or(|u| u.key() > t))
     }
 
     /// The state of `zone` as of a date (a date includes its whole day).
@@ -66,22 +70,33 @@ impl<'a> History<'a> {
         self.state_at(zone, as_of.end())
     }
 
-    /// The control periods of a zone, in order.
+    /// The control periods of a zone, in order: the state changes at every
+    /// `since` and `until`; consecutive instants with the same row form one
+    /// period. A lapsed claim gives the earlier row a second period.
     #[must_use]
     pub fn periods(&self, zone: usize) -> Vec<Period<'a>> {
-        let rows: Vec<&ControlRow> = self.rows_of(zone).collect();
-        rows.iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let next = rows.get(i + 1).map(|r| &r.since);
-                let end = match (&row.until, next) {
-                    (Some(u), Some(n)) => Some(if u < n { u } else { n }),
-                    (Some(u), None) => Some(u),
-                    (None, n) => n,
-                };
-                Period { row, end }
-            })
-            .collect()
+        let mut cuts: Vec<&'a Moment> = Vec::new();
+        for r in self.rows_of(zone) {
+            cuts.push(&r.since);
+            if let Some(u) = &r.until {
+                cuts.push(u);
+            }
+        }
+        cuts.sort();
+        cuts.dedup_by(|a, b| a.key() == b.key());
+        let mut out: Vec<Period<'a>> = Vec::new();
+        for (i, start) in cuts.iter().enumerate() {
+            let end = cuts.get(i + 1).copied();
+            let Some(row) = self.state_at(zone, start.key()) else { continue };
+            if let Some(last) = out.last_mut() {
+                if std::ptr::eq(last.row, row) && last.end.is_some_and(|e| e.key() == start.key()) {
+                    last.end = end;
+                    continue;
+                }
+            }
+            out.push(Period { row, start, end });
+        }
+        out
     }
 }
 
@@ -121,7 +136,11 @@ mod tests {
 
     #[test]
     fn latest_since_wins_regardless_of_order() {
-        let rows = vec![row(0, 2, "2021-04-24", None), row(0, 1, "2016-01-01", None), row(0, 3, "2021-04-25T22:00:00+03:00", None)];
+        let rows = vec![
+            row(0, 2, "2021-04-24", None),
+            row(0, 1, "2016-01-01", None),
+            row(0, 3, "2021-04-25T22:00:00+03:00", None),
+        ];
         let h = History::new(&rows, 1);
         assert!(h.state_as_of(0, &d("2015-12-31")).is_none());
         assert_eq!(h.state_as_of(0, &d("2021-04-23")).unwrap().forces, vec![1]);
@@ -132,13 +151,28 @@ mod tests {
     }
 
     #[test]
-    fn until_ends_a_state() {
-        let rows = vec![row(0, 1, "2021-04-20", Some("2021-04-25"))];
+    fn until_ends_a_state_and_the_earlier_one_resumes() {
+        let rows = vec![row(0, 1, "2021-04-20", Some("2021-04-25")), row(0, 2, "2012-01-01", None)];
         let h = History::new(&rows, 1);
-        assert!(h.state_as_of(0, &d("2021-04-24")).is_some());
+        assert_eq!(h.state_as_of(0, &d("2021-04-24")).unwrap().forces, vec![1]);
+        assert_eq!(h.state_as_of(0, &d("2021-04-25")).unwrap().forces, vec![2]);
+        let p: Vec<(String, Option<String>, usize)> = h
+            .periods(0)
+            .iter()
+            .map(|p| (p.start.to_iso(), p.end.map(Moment::to_iso), p.row.forces[0]))
+            .collect();
+        assert_eq!(
+            p,
+            vec![
+                ("2012-01-01".into(), Some("2021-04-20".into()), 2),
+                ("2021-04-20".into(), Some("2021-04-25".into()), 1),
+                ("2021-04-25".into(), None, 2),
+            ]
+        );
+        let only = vec![row(0, 1, "2021-04-20", Some("2021-04-25"))];
+        let h = History::new(&only, 1);
         assert!(h.state_as_of(0, &d("2021-04-25")).is_none());
-        let p = h.periods(0);
-        assert_eq!(p[0].end.unwrap().to_iso(), "2021-04-25");
+        assert_eq!(h.periods(0).len(), 1);
     }
 
     proptest::proptest! {
@@ -159,9 +193,10 @@ mod tests {
             }
             let h = History::new(&rows, 1);
             let t = d(&day(probe));
-            // naive: the row with the greatest since <= t, if its until is after t
-            let naive = rows.iter().filter(|r| r.since.key() <= t.end()).max_by_key(|r| r.since.key())
-                .filter(|r| r.until.as_ref().is_none_or(|u| u.key() > t.end()));
+            // naive: among rows with since <= t and until after t, the latest since
+            let naive = rows.iter()
+                .filter(|r| r.since.key() <= t.end() && r.until.as_ref().is_none_or(|u| u.key() > t.end()))
+                .max_by_key(|r| r.since.key());
             proptest::prop_assert_eq!(h.state_as_of(0, &t).map(|r| r.forces.clone()), naive.map(|r| r.forces.clone()));
         }
     }

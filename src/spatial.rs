@@ -25,7 +25,10 @@ impl<'a> ZoneIndex<'a> {
             .enumerate()
             .filter_map(|(i, z)| {
                 let r = z.geometry.bounding_rect()?;
-                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
             })
             .collect();
         ZoneIndex { zones, tree: RTree::bulk_load(items) }
@@ -57,7 +60,9 @@ mod tests {
             id: id.into(),
             name: id.into(),
             aliases: vec![],
-            geometry: MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x0 + 1.0, y: 0.0), (x: x0 + 1.0, y: 1.0), (x: x0, y: 1.0), (x: x0, y: 0.0)]]),
+            geometry: MultiPolygon(vec![
+                polygon![(x: x0, y: 0.0), (x: x0 + 1.0, y: 0.0), (x: x0 + 1.0, y: 1.0), (x: x0, y: 1.0), (x: x0, y: 0.0)],
+            ]),
             properties: serde_json::Map::new(),
             feature_index: 0,
         }

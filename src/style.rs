@@ -46,7 +46,8 @@ pub fn nth_color(n: usize) -> &'static str {
 /// Whether a string is a `#rrggbb` or `#rgb` colour.
 #[must_use]
 pub fn is_hex_color(s: &str) -> bool {
-    s.strip_prefix('#').is_some_and(|h| (h.len() == 6 || h.len() == 3) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.strip_prefix('#')
+        .is_some_and(|h| (h.len() == 6 || h.len() == 3) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Normalise a colour to lowercase `#rrggbb`.
@@ -58,7 +59,10 @@ pub fn normalize_color(s: &str) -> Option<String> {
     }
     match h.len() {
         6 => Some(format!("#{}", h.to_ascii_lowercase())),
-        3 => Some(format!("#{}", h.chars().flat_map(|c| [c, c]).collect::<String>().to_ascii_lowercase())),
+        3 => Some(format!(
+            "#{}",
+            h.chars().flat_map(|c| [c, c]).collect::<String>().to_ascii_lowercase()
+        )),
         _ => None,
     }
 }

@@ -35,10 +35,18 @@ impl Crs {
         let code = lower
             .strip_prefix("epsg:")
             .or_else(|| lower.strip_prefix("urn:ogc:def:crs:epsg::"))
-            .or_else(|| lower.strip_prefix("urn:ogc:def:crs:epsg:").map(|r| r.rsplit(':').next().unwrap_or(r)))
+            .or_else(|| {
+                lower
+                    .strip_prefix("urn:ogc:def:crs:epsg:")
+                    .map(|r| r.rsplit(':').next().unwrap_or(r))
+            })
             .or_else(|| lower.strip_prefix("http://www.opengis.net/def/crs/epsg/0/"))
             .unwrap_or(&lower);
-        if lower.starts_with("geogcs[") || lower.starts_with("projcs[") || lower.starts_with("geogcrs[") || lower.starts_with("projcrs[") {
+        if lower.starts_with("geogcs[")
+            || lower.starts_with("projcs[")
+            || lower.starts_with("geogcrs[")
+            || lower.starts_with("projcrs[")
+        {
             return Some(Crs::Wkt(t.to_string()));
         }
         code.parse().ok().map(Crs::Epsg)
@@ -66,7 +74,9 @@ impl std::fmt::Display for Crs {
 /// # Errors
 ///
 /// The member's text when it names no CRS frontline knows.
-pub fn from_geojson_member(member: Option<&serde_json::Value>) -> std::result::Result<Option<Crs>, String> {
+pub fn from_geojson_member(
+    member: Option<&serde_json::Value>,
+) -> std::result::Result<Option<Crs>, String> {
     let Some(m) = member.filter(|m| !m.is_null()) else { return Ok(None) };
     let name = m.get("properties").and_then(|p| p.get("name")).and_then(serde_json::Value::as_str);
     match name.and_then(Crs::parse) {
@@ -106,7 +116,8 @@ impl Transform {
             Crs::Proj4(s) => proj4rs::Proj::from_proj_string(s).map_err(|_| unsupported(crs))?,
             Crs::Wkt(_) => return Err(unsupported(crs)),
         };
-        let dst = proj4rs::Proj::from_epsg_code(4326).map_err(|e| Error::internal(e.to_string()))?;
+        let dst =
+            proj4rs::Proj::from_epsg_code(4326).map_err(|e| Error::internal(e.to_string()))?;
         let src_is_geographic = src.is_latlong();
         Ok(Some(Transform { src, dst, src_is_geographic }))
     }
@@ -117,9 +128,12 @@ impl Transform {
     ///
     /// [`ErrorKind::Crs`] when the point cannot be transformed.
     pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>> {
-        let (x, y) = if self.src_is_geographic { (c.x.to_radians(), c.y.to_radians()) } else { (c.x, c.y) };
-        let (lon, lat) = proj4rs::adaptors::transform_xy(&self.src, &self.dst, x, y)
-            .map_err(|e| Error::new(ErrorKind::Crs(format!("cannot reproject ({}, {}): {e}", c.x, c.y))))?;
+        let (x, y) =
+            if self.src_is_geographic { (c.x.to_radians(), c.y.to_radians()) } else { (c.x, c.y) };
+        let (lon, lat) =
+            proj4rs::adaptors::transform_xy(&self.src, &self.dst, x, y).map_err(|e| {
+                Error::new(ErrorKind::Crs(format!("cannot reproject ({}, {}): {e}", c.x, c.y)))
+            })?;
         Ok(Coord { x: lon.to_degrees(), y: lat.to_degrees() })
     }
 

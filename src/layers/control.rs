@@ -21,13 +21,23 @@ pub fn fill_opacity(status: Option<Status>) -> f64 {
 /// The `force` value of a state: the force id, or sorted ids joined by `|`.
 #[must_use]
 pub fn force_key(row: &ControlRow, forces: &[Force]) -> String {
-    row.forces.iter().filter_map(|f| forces.get(*f)).map(|f| f.id.as_str()).collect::<Vec<_>>().join("|")
+    row.forces
+        .iter()
+        .filter_map(|f| forces.get(*f))
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// The `force_name` value: names joined by ` | `.
 #[must_use]
 pub fn force_name(row: &ControlRow, forces: &[Force]) -> String {
-    row.forces.iter().filter_map(|f| forces.get(*f)).map(|f| f.name.as_str()).collect::<Vec<_>>().join(" | ")
+    row.forces
+        .iter()
+        .filter_map(|f| forces.get(*f))
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// The fill colour of a state.
@@ -63,11 +73,24 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         let mut props = Map::new();
         props.insert("zone".into(), Value::String(zone.id.clone()));
         props.insert("name".into(), Value::String(zone.name.clone()));
-        props.insert("force".into(), state.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))));
-        props.insert("force_name".into(), state.map_or(Value::Null, |r| Value::String(force_name(r, &p.forces))));
-        props.insert("status".into(), state.map_or(Value::Null, |r| Value::String(r.status.to_string())));
-        props.insert("since".into(), state.map_or(Value::Null, |r| Value::String(r.since.to_iso())));
-        props.insert("until".into(), state.and_then(|r| r.until.as_ref()).map_or(Value::Null, |u| Value::String(u.to_iso())));
+        props.insert(
+            "force".into(),
+            state.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))),
+        );
+        props.insert(
+            "force_name".into(),
+            state.map_or(Value::Null, |r| Value::String(force_name(r, &p.forces))),
+        );
+        props.insert(
+            "status".into(),
+            state.map_or(Value::Null, |r| Value::String(r.status.to_string())),
+        );
+        props
+            .insert("since".into(), state.map_or(Value::Null, |r| Value::String(r.since.to_iso())));
+        props.insert(
+            "until".into(),
+            state.and_then(|r| r.until.as_ref()).map_or(Value::Null, |u| Value::String(u.to_iso())),
+        );
         props.insert("source".into(), text_or_null(state.and_then(|r| r.source.as_deref())));
         props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
         props.insert("area_km2".into(), round_measure(area_km2(&zone.geometry), 4));
@@ -76,7 +99,8 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         }
         let color = state_color(state, &p.forces);
         props.insert("fill".into(), Value::String(color));
-        props.insert("fill-opacity".into(), round_measure(fill_opacity(state.map(|r| r.status)), 2));
+        props
+            .insert("fill-opacity".into(), round_measure(fill_opacity(state.map(|r| r.status)), 2));
         props.insert("stroke".into(), Value::String("#333333".into()));
         props.insert("stroke-width".into(), Value::from(1));
         out.push(Feature {

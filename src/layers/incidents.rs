@@ -16,13 +16,22 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
     if has(&["clash", "battle", "fight", "attack", "armed"]) {
         "#c0392b"
-    } else if has(&["shell", "explosi", "remote", "strike", "bomb", "drone", "artillery", "mortar"]) {
+    } else if has(&["shell", "explosi", "remote", "strike", "bomb", "drone", "artillery", "mortar"])
+    {
         "#e67e22"
     } else if has(&["arrest", "detain", "detention", "kidnap", "abduct"]) {
         "#8e44ad"
     } else if has(&["protest", "riot", "demonstrat"]) {
         "#2980b9"
-    } else if has(&["ceasefire", "truce", "agreement", "negotiat", "patrol", "monitor", "strategic"]) {
+    } else if has(&[
+        "ceasefire",
+        "truce",
+        "agreement",
+        "negotiat",
+        "patrol",
+        "monitor",
+        "strategic",
+    ]) {
         "#27ae60"
     } else {
         "#7f7f7f"
@@ -47,12 +56,22 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         let holder = zone.and_then(|z| s.history.state_at(z, inc.date.end()));
         let mut props = inc.properties.clone();
         props.insert("date".into(), Value::String(inc.date.to_iso()));
-        props.insert("zone".into(), zone.and_then(|z| p.zones.get(z)).map_or(Value::Null, |z| Value::String(z.id.clone())));
-        props.insert("zone_force".into(), holder.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))));
+        props.insert(
+            "zone".into(),
+            zone.and_then(|z| p.zones.get(z)).map_or(Value::Null, |z| Value::String(z.id.clone())),
+        );
+        props.insert(
+            "zone_force".into(),
+            holder.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))),
+        );
         props.insert("location_precision".into(), Value::String(inc.precision.as_str().into()));
         let kind = props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
         props.insert("marker-color".into(), Value::String(type_color(kind).into()));
-        out.push(Feature { id: inc.id.clone(), geometry: Some(geo::Geometry::Point(inc.point)), properties: props });
+        out.push(Feature {
+            id: inc.id.clone(),
+            geometry: Some(geo::Geometry::Point(inc.point)),
+            properties: props,
+        });
     }
     Ok(out)
 }

@@ -102,7 +102,12 @@ impl<'a> Snapshot<'a> {
                 return Err(Error::usage(format!("--since {s} is after --as-of {as_of}")));
             }
         }
-        Ok(Snapshot { project, history: History::new(&project.control, project.zones.len()), as_of, since })
+        Ok(Snapshot {
+            project,
+            history: History::new(&project.control, project.zones.len()),
+            as_of,
+            since,
+        })
     }
 
     /// The `frontline` foreign member of every collection.
@@ -111,7 +116,10 @@ impl<'a> Snapshot<'a> {
         let s = &self.project.settings;
         let mut m = Map::new();
         m.insert("as_of".into(), Value::String(self.as_of.to_iso()));
-        m.insert("since".into(), self.since.as_ref().map_or(Value::Null, |s| Value::String(s.to_iso())));
+        m.insert(
+            "since".into(),
+            self.since.as_ref().map_or(Value::Null, |s| Value::String(s.to_iso())),
+        );
         m.insert("title".into(), Value::String(s.title.clone()));
         m.insert("attribution".into(), Value::String(s.attribution.clone()));
         m

@@ -11,7 +11,7 @@
 //! [`SlashOrder::detect`]). This module does not know about files or columns;
 //! readers turn a [`DateError`] into a located diagnostic.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -312,7 +312,10 @@ fn parse_iso(s: &str) -> Option<Result<Moment, DateError>> {
     }
     let normalized = s.replacen(' ', "T", 1);
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&normalized) {
-        return Some(Ok(Moment::from_datetime(dt.naive_local(), Some(dt.offset().local_minus_utc()))));
+        return Some(Ok(Moment::from_datetime(
+            dt.naive_local(),
+            Some(dt.offset().local_minus_utc()),
+        )));
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M%:z"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(&normalized, fmt) {
@@ -320,7 +323,10 @@ fn parse_iso(s: &str) -> Option<Result<Moment, DateError>> {
         }
     }
     if let Ok(dt) = chrono::DateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M%:z") {
-        return Some(Ok(Moment::from_datetime(dt.naive_local(), Some(dt.offset().local_minus_utc()))));
+        return Some(Ok(Moment::from_datetime(
+            dt.naive_local(),
+            Some(dt.offset().local_minus_utc()),
+        )));
     }
     Some(Err(iso_error(s)))
 }
@@ -367,8 +373,10 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// `25 April 2021`, `25-Apr-2021`, `9-May-20`, `01-January-2015`, `April 25, 2021`.
 fn parse_named_month(s: &str) -> Option<Result<Moment, DateError>> {
-    let parts: Vec<&str> =
-        s.split(|c: char| c == ' ' || c == '-' || c == ',' || c == '/').filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = s
+        .split(|c: char| c == ' ' || c == '-' || c == ',' || c == '/')
+        .filter(|p| !p.is_empty())
+        .collect();
     if parts.len() != 3 {
         return None;
     }
@@ -386,11 +394,11 @@ fn parse_named_month(s: &str) -> Option<Result<Moment, DateError>> {
     }
     let year: i32 = match year.len() {
         4 => year.parse().ok()?,
-        // ACLED's `9-May-20`: two-digit years are 20xx up to next year, else 19xx.
+        // ACLED's `9-May-20`: 00–49 are 20xx, 50–99 are 19xx (a fixed pivot,
+        // so the same file always reads the same way).
         2 => {
             let y: i32 = year.parse().ok()?;
-            let pivot = (chrono::Utc::now().year() % 100) + 1;
-            if y <= pivot {
+            if y < 50 {
                 2000 + y
             } else {
                 1900 + y
@@ -398,7 +406,11 @@ fn parse_named_month(s: &str) -> Option<Result<Moment, DateError>> {
         }
         _ => return None,
     };
-    Some(NaiveDate::from_ymd_opt(year, month, day).map(Moment::from_date).ok_or(DateError::Impossible))
+    Some(
+        NaiveDate::from_ymd_opt(year, month, day)
+            .map(Moment::from_date)
+            .ok_or(DateError::Impossible),
+    )
 }
 
 #[cfg(test)]

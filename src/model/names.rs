@@ -13,7 +13,8 @@ use unicode_normalization::UnicodeNormalization;
 /// or a leading `al-`/`el-`, with runs of spaces and hyphens collapsed.
 #[must_use]
 pub fn normalize(name: &str) -> String {
-    let folded: String = name.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+    let folded: String =
+        name.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     for c in folded.chars() {
@@ -28,7 +29,12 @@ pub fn normalize(name: &str) -> String {
     if !current.is_empty() {
         words.push(current);
     }
-    if words.len() > 1 && matches!(words.first().map(String::as_str), Some("al" | "el" | "ad" | "ar" | "as" | "at" | "az" | "an")) {
+    if words.len() > 1
+        && matches!(
+            words.first().map(String::as_str),
+            Some("al" | "el" | "ad" | "ar" | "as" | "at" | "az" | "an")
+        )
+    {
         words.remove(0);
     }
     // Arabic definite article written joined: الطي → طي
@@ -112,7 +118,8 @@ impl NameIndex {
             })
             .filter(|(score, _, _)| *score >= 0.75)
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        // Stable: on equal scores the spelling registered first (the id) wins.
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut seen = Vec::new();
         let mut out = Vec::new();
         for (_, s, i) in scored {

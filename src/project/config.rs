@@ -46,8 +46,23 @@ pub struct Config {
 }
 
 const KEYS: &[&str] = &[
-    "zones", "control", "incidents", "forces", "zone_key", "zones_crs", "incidents_crs", "date_format",
-    "as_of", "since", "precision", "formats", "title", "attribution", "lang", "snap", "simplify",
+    "zones",
+    "control",
+    "incidents",
+    "forces",
+    "zone_key",
+    "zones_crs",
+    "incidents_crs",
+    "date_format",
+    "as_of",
+    "since",
+    "precision",
+    "formats",
+    "title",
+    "attribution",
+    "lang",
+    "snap",
+    "simplify",
 ];
 
 impl Config {
@@ -56,10 +71,7 @@ impl Config {
         match toml::from_str::<Config>(text) {
             Ok(c) => c,
             Err(e) => {
-                let (line, column) = e
-                    .span()
-                    .map(|s| line_col(text, s.start))
-                    .unwrap_or((1, 1));
+                let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
                 let mut d = Diagnostic::error(
                     Location::Cell { path: path.to_path_buf(), line, column },
                     "invalid frontline.toml",
@@ -95,7 +107,11 @@ mod tests {
     #[test]
     fn parses_flat_keys() {
         let mut d = Diagnostics::new();
-        let c = Config::parse(Path::new("frontline.toml"), "title = \"Q\"\nprecision = 5\nformats = [\"geojson\"]\n", &mut d);
+        let c = Config::parse(
+            Path::new("frontline.toml"),
+            "title = \"Q\"\nprecision = 5\nformats = [\"geojson\"]\n",
+            &mut d,
+        );
         assert!(d.is_empty());
         assert_eq!(c.title.as_deref(), Some("Q"));
         assert_eq!(c.precision, Some(5));

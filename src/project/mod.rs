@@ -88,7 +88,10 @@ impl Settings {
         let as_of = match o.as_of.clone().or(config.as_of) {
             None => None,
             Some(s) => Some(dates.parse(&s).map_err(|e| {
-                Error::usage(format!("invalid --as-of \"{s}\": {} — e.g. --as-of 2021-04-25", e.describe().0))
+                Error::usage(format!(
+                    "invalid --as-of \"{s}\": {} — e.g. --as-of 2021-04-25",
+                    e.describe().0
+                ))
             })?),
         };
         let since = match o.since.clone().or(config.since) {
@@ -104,14 +107,18 @@ impl Settings {
         let crs = |v: Option<String>, flag: &str| -> Result<Option<Crs>> {
             v.map(|s| {
                 Crs::parse(&s).ok_or_else(|| {
-                    Error::usage(format!("invalid --{flag} \"{s}\" — give an EPSG code such as EPSG:32637"))
+                    Error::usage(format!(
+                        "invalid --{flag} \"{s}\" — give an EPSG code such as EPSG:32637"
+                    ))
                 })
             })
             .transpose()
         };
         let precision = o.precision.or(config.precision).unwrap_or(DEFAULT_PRECISION);
         if precision > 15 {
-            return Err(Error::usage(format!("invalid --precision {precision} — use 0 to 15 decimals")));
+            return Err(Error::usage(format!(
+                "invalid --precision {precision} — use 0 to 15 decimals"
+            )));
         }
         let snap_m = o.snap.or(config.snap).unwrap_or(DEFAULT_SNAP_M);
         if !(snap_m.is_finite() && snap_m >= 0.0) {
@@ -193,7 +200,10 @@ impl Project {
     /// A usage error for bad options; an I/O error when the folder is missing.
     pub fn read(dir: &Path, overrides: &Overrides) -> Result<Loaded> {
         if !dir.is_dir() {
-            return Err(Error::usage(format!("project folder \"{}\" does not exist", dir.display())));
+            return Err(Error::usage(format!(
+                "project folder \"{}\" does not exist",
+                dir.display()
+            )));
         }
         let mut diags = Diagnostics::new();
         let toml_path = dir.join("frontline.toml");
@@ -224,8 +234,11 @@ impl Project {
             Some(b) => b,
             None => {
                 diags.push(
-                    Diagnostic::error(Location::File { path: settings.control.clone().into() }, "control file not found")
-                        .with_hint("a project needs control.csv with zone,force,since columns"),
+                    Diagnostic::error(
+                        Location::File { path: settings.control.clone().into() },
+                        "control file not found",
+                    )
+                    .with_hint("a project needs control.csv with zone,force,since columns"),
                 );
                 Vec::new()
             }
@@ -258,17 +271,23 @@ impl Project {
     #[must_use]
     pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
-        let zone_opts = ZoneOptions { zone_key: settings.zone_key.clone(), crs: settings.zones_crs.clone() };
+        let zone_opts =
+            ZoneOptions { zone_key: settings.zone_key.clone(), crs: settings.zones_crs.clone() };
         let mut zones = if sources.zones.is_empty() {
             Vec::new()
         } else {
-            read::zones::read_geojson(Path::new(&settings.zones), &sources.zones, &zone_opts, &mut diags)
+            read::zones::read_geojson(
+                Path::new(&settings.zones),
+                &sources.zones,
+                &zone_opts,
+                &mut diags,
+            )
         };
         zones.sort_by(|a, b| a.id.cmp(&b.id));
         let mut zone_names = NameIndex::new();
         for (i, z) in zones.iter().enumerate() {
-            zone_names.insert(&z.id, i);
             zone_names.insert(&z.name, i);
+            zone_names.insert(&z.id, i);
             for a in &z.aliases {
                 zone_names.insert(a, i);
             }
@@ -287,7 +306,9 @@ impl Project {
             Vec::new()
         } else {
             Table::from_bytes(Path::new(&settings.control), &sources.control, &mut diags)
-                .map(|t| read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags))
+                .map(|t| {
+                    read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags)
+                })
                 .unwrap_or_default()
         };
         if registry.implicit {

@@ -30,8 +30,8 @@ impl ForceRegistry {
     pub fn from_forces(forces: Vec<Force>) -> Self {
         let mut names = NameIndex::new();
         for (i, f) in forces.iter().enumerate() {
-            names.insert(&f.id, i);
             names.insert(&f.name, i);
+            names.insert(&f.id, i);
             for a in &f.aliases {
                 names.insert(a, i);
             }
@@ -97,22 +97,39 @@ pub fn read(
     let status_col = table.column(STATUS);
     let source_col = table.column(SOURCE);
     let note_col = table.column(NOTE);
-    let known = [Some(zone_col), Some(force_col), Some(since_col), until_col, status_col, source_col, note_col];
-    let extra_cols: Vec<usize> = (0..table.headers.len()).filter(|c| !known.contains(&Some(*c))).collect();
+    let known = [
+        Some(zone_col),
+        Some(force_col),
+        Some(since_col),
+        until_col,
+        status_col,
+        source_col,
+        note_col,
+    ];
+    let extra_cols: Vec<usize> =
+        (0..table.headers.len()).filter(|c| !known.contains(&Some(*c))).collect();
 
     let parser = date_parser(table, &[Some(since_col), until_col], date_format, diags);
     let mut rows = Vec::new();
     for row in &table.rows {
-        if let Some(r) = read_row(table, row, zones, forces, &parser, &Columns {
-            zone: zone_col,
-            force: force_col,
-            since: since_col,
-            until: until_col,
-            status: status_col,
-            source: source_col,
-            note: note_col,
-            extra: &extra_cols,
-        }, diags) {
+        if let Some(r) = read_row(
+            table,
+            row,
+            zones,
+            forces,
+            &parser,
+            &Columns {
+                zone: zone_col,
+                force: force_col,
+                since: since_col,
+                until: until_col,
+                status: status_col,
+                source: source_col,
+                note: note_col,
+                extra: &extra_cols,
+            },
+            diags,
+        ) {
             rows.push(r);
         }
     }
@@ -173,7 +190,11 @@ pub(crate) fn parse_date(
         Err(e) => {
             let (message, hint) = e.describe();
             let message = if value.is_empty() { "missing date" } else { message };
-            diags.push(Diagnostic::error(table.cell(row, column), message).with_value(value).with_hint(hint));
+            diags.push(
+                Diagnostic::error(table.cell(row, column), message)
+                    .with_value(value)
+                    .with_hint(hint),
+            );
             None
         }
     }
@@ -232,8 +253,9 @@ fn read_row(
     if names.is_empty() {
         ok = false;
         diags.push(
-            Diagnostic::error(table.cell(row, cols.force), "missing force")
-                .with_hint("name the force that holds the zone (several joined by | when contested)"),
+            Diagnostic::error(table.cell(row, cols.force), "missing force").with_hint(
+                "name the force that holds the zone (several joined by | when contested)",
+            ),
         );
     }
     for name in &names {
@@ -253,12 +275,13 @@ fn read_row(
             }
             Lookup::Missing => {
                 ok = false;
-                let hint = forces
-                    .names
-                    .did_you_mean(name)
-                    .unwrap_or_else(|| "forces are matched by id, name or alias from forces.csv".into());
+                let hint = forces.names.did_you_mean(name).unwrap_or_else(|| {
+                    "forces are matched by id, name or alias from forces.csv".into()
+                });
                 diags.push(
-                    Diagnostic::error(table.cell(row, cols.force), "unknown force").with_value(name).with_hint(hint),
+                    Diagnostic::error(table.cell(row, cols.force), "unknown force")
+                        .with_value(name)
+                        .with_hint(hint),
                 );
             }
         }
@@ -266,9 +289,12 @@ fn read_row(
     if ok && status != Status::Contested && force_ids.len() > 1 {
         ok = false;
         diags.push(
-            Diagnostic::error(table.cell(row, cols.force), format!("{status} zone names several forces"))
-                .with_value(force_text)
-                .with_hint("set status to contested, or name one force"),
+            Diagnostic::error(
+                table.cell(row, cols.force),
+                format!("{status} zone names several forces"),
+            )
+            .with_value(force_text)
+            .with_hint("set status to contested, or name one force"),
         );
     }
     force_ids.sort_by(|a, b| {
@@ -283,13 +309,18 @@ fn read_row(
         },
         None => Some(None),
     };
-    let (Some(zone), Some(since), Some(until), true) = (zone, since, until, ok) else { return None };
+    let (Some(zone), Some(since), Some(until), true) = (zone, since, until, ok) else {
+        return None;
+    };
     if let Some(u) = &until {
         if *u <= since {
             diags.push(
-                Diagnostic::error(table.cell(row, cols.until.unwrap_or(0)), "until is not after since")
-                    .with_value(u.to_iso())
-                    .with_hint(format!("since is {since}")),
+                Diagnostic::error(
+                    table.cell(row, cols.until.unwrap_or(0)),
+                    "until is not after since",
+                )
+                .with_value(u.to_iso())
+                .with_hint(format!("since is {since}")),
             );
             return None;
         }
@@ -328,9 +359,15 @@ fn check_conflicts(table: &Table, rows: &[ControlRow], diags: &mut Diagnostics) 
                     );
                 } else {
                     diags.push(
-                        Diagnostic::error(loc, "conflicting control rows for the same zone and date")
-                            .with_value(r.since.to_iso())
-                            .with_hint(format!("line {} gives a different state; keep one of them", f.line)),
+                        Diagnostic::error(
+                            loc,
+                            "conflicting control rows for the same zone and date",
+                        )
+                        .with_value(r.since.to_iso())
+                        .with_hint(format!(
+                            "line {} gives a different state; keep one of them",
+                            f.line
+                        )),
                     );
                 }
             }
@@ -347,7 +384,9 @@ mod tests {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("control.csv"), csv.as_bytes(), &mut d).unwrap();
         let mut zones = NameIndex::new();
-        for (i, names) in [["al-tay", "al-Tay", "Tayy"], ["kilo", "Kilo", "Kîlo"]].iter().enumerate() {
+        for (i, names) in
+            [["al-Tay", "al-tay", "Tayy"], ["Kilo", "kilo", "Kîlo"]].iter().enumerate()
+        {
             for n in names {
                 zones.insert(n, i);
             }
@@ -363,7 +402,10 @@ mod tests {
                 bloc: None,
                 names: vec![],
             };
-            ForceRegistry::from_forces(vec![f("ndf", "National Defence Forces"), f("asayish", "Asayish")])
+            ForceRegistry::from_forces(vec![
+                f("ndf", "National Defence Forces"),
+                f("asayish", "Asayish"),
+            ])
         };
         let rows = read(&t, &zones, &mut forces, None, &mut d);
         (rows, forces, d)
@@ -377,7 +419,10 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].forces.iter().map(|f| forces.forces[*f].id.as_str()).collect::<Vec<_>>(), ["asayish", "ndf"]);
+        assert_eq!(
+            rows[1].forces.iter().map(|f| forces.forces[*f].id.as_str()).collect::<Vec<_>>(),
+            ["asayish", "ndf"]
+        );
         assert_eq!(rows[1].status, Status::Contested);
     }
 
@@ -391,7 +436,7 @@ mod tests {
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
         insta::assert_snapshot!(msgs.join("\n"), @r#"
         control.csv:2:1: unknown zone "Tai" — did you mean "al-Tay"?
-        control.csv:3:2: unknown force "asaysh" — did you mean "asayish"?
+        control.csv:3:2: unknown force "asaysh" — did you mean "Asayish"?
         control.csv:4:3: impossible date "2021-02-30" — this day does not exist in the calendar
         control.csv:5:2: held zone names several forces "ndf|asayish" — set status to contested, or name one force
         "#);
@@ -399,7 +444,10 @@ mod tests {
 
     #[test]
     fn conflicting_rows_name_both_lines() {
-        let (_, _, d) = setup("zone,force,since\nkilo,ndf,2021-04-20\nKîlo,asayish,2021-04-20\nkilo,ndf,2021-04-20\n", false);
+        let (_, _, d) = setup(
+            "zone,force,since\nkilo,ndf,2021-04-20\nKîlo,asayish,2021-04-20\nkilo,ndf,2021-04-20\n",
+            false,
+        );
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert_eq!(msgs, [
             "control.csv:3: conflicting control rows for the same zone and date \"2021-04-20\" — line 2 gives a different state; keep one of them",
@@ -409,7 +457,8 @@ mod tests {
 
     #[test]
     fn implicit_forces_are_learned() {
-        let (rows, forces, d) = setup("zone,force,since\nkilo,NDF,2021-04-20\nal-tay,ndf,2021-04-20\n", true);
+        let (rows, forces, d) =
+            setup("zone,force,since\nkilo,NDF,2021-04-20\nal-tay,ndf,2021-04-20\n", true);
         assert!(d.is_empty());
         assert_eq!(forces.forces.len(), 1);
         assert_eq!(rows[1].forces, vec![0]);

@@ -78,12 +78,16 @@ mod tests {
         assert_eq!(decode(b"a,b\n").encoding, Encoding::Utf8);
         let d = decode(b"\xEF\xBB\xBFzone\n");
         assert_eq!((d.text.as_str(), d.encoding), ("zone\n", Encoding::Utf8Bom));
-        let utf16: Vec<u8> =
-            [0xFF, 0xFE].into_iter().chain("al-Ṭay\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("al-Ṭay\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         let d = decode(&utf16);
         assert_eq!((d.text.as_str(), d.encoding), ("al-Ṭay\r\n", Encoding::Utf16Le));
-        let utf16be: Vec<u8> =
-            [0xFE, 0xFF].into_iter().chain("حي طي".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("حي طي".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
         assert_eq!(decode(&utf16be).text, "حي طي");
         let d = decode(b"Qamishl\xEE");
         assert_eq!((d.text.as_str(), d.encoding), ("Qamishlî", Encoding::Windows1252));

@@ -45,9 +45,12 @@ pub fn read(table: &Table, diags: &mut Diagnostics) -> Vec<Force> {
                 Some(c) => c,
                 None => {
                     diags.push(
-                        Diagnostic::error(table.cell(row, color_col.unwrap_or(0)), "invalid colour")
-                            .with_value(c)
-                            .with_hint("write colours as #rrggbb, e.g. #0072b2"),
+                        Diagnostic::error(
+                            table.cell(row, color_col.unwrap_or(0)),
+                            "invalid colour",
+                        )
+                        .with_value(c)
+                        .with_hint("write colours as #rrggbb, e.g. #0072b2"),
                     );
                     String::new()
                 }
@@ -79,7 +82,8 @@ pub fn split_list(s: &str) -> Vec<String> {
 /// colours already taken.
 pub fn assign_colors(forces: &mut [Force]) {
     let taken: Vec<String> = forces.iter().map(|f| f.color.to_ascii_lowercase()).collect();
-    let mut order: Vec<usize> = (0..forces.len()).filter(|i| forces.get(*i).is_some_and(|f| f.color.is_empty())).collect();
+    let mut order: Vec<usize> =
+        (0..forces.len()).filter(|i| forces.get(*i).is_some_and(|f| f.color.is_empty())).collect();
     order.sort_by(|a, b| forces.get(*a).map(|f| &f.id).cmp(&forces.get(*b).map(|f| &f.id)));
     let mut n = 0;
     for i in order {
@@ -120,9 +124,12 @@ mod tests {
         assert_eq!(f[0].color, "#e69f00");
         assert_eq!(f[2].color, "#009e73");
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
-        assert_eq!(msgs, vec![
-            "forces.csv:4:1: duplicate force id \"ndf\" — line 2 has the same id",
-            "forces.csv:5:3: invalid colour \"red\" — write colours as #rrggbb, e.g. #0072b2",
-        ]);
+        assert_eq!(
+            msgs,
+            vec![
+                "forces.csv:4:1: duplicate force id \"ndf\" — line 2 has the same id",
+                "forces.csv:5:3: invalid colour \"red\" — write colours as #rrggbb, e.g. #0072b2",
+            ]
+        );
     }
 }

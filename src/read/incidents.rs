@@ -91,7 +91,16 @@ impl IncidentColumns {
                 NUMERIC.contains(&h.as_str())
             })
             .collect();
-        Some(IncidentColumns { id: table.column(ID), date, lat, lon, wkt, place, precision, numeric })
+        Some(IncidentColumns {
+            id: table.column(ID),
+            date,
+            lat,
+            lon,
+            wkt,
+            place,
+            precision,
+            numeric,
+        })
     }
 }
 
@@ -109,7 +118,8 @@ pub fn read(
     let mut ids = std::collections::BTreeMap::new();
     for row in &table.rows {
         let Some(date) = parse_date(table, row, cols.date, &parser, diags) else { continue };
-        let Some((point, precision, place_zone)) = locate(table, row, &cols, zones, names, diags) else {
+        let Some((point, precision, place_zone)) = locate(table, row, &cols, zones, names, diags)
+        else {
             continue;
         };
         let id = match row.value(cols.id) {
@@ -149,7 +159,8 @@ fn locate(
     let approximate = cols.precision.is_some_and(|(c, threshold)| {
         parse_number(row.get(c), false).is_some_and(|p| p >= f64::from(threshold))
     });
-    let precision = if approximate { LocationPrecision::Approximate } else { LocationPrecision::Point };
+    let precision =
+        if approximate { LocationPrecision::Approximate } else { LocationPrecision::Point };
     if let (Some(lat_c), Some(lon_c)) = (cols.lat, cols.lon) {
         let (lat_s, lon_s) = (row.get(lat_c), row.get(lon_c));
         if !lat_s.is_empty() || !lon_s.is_empty() {
@@ -197,7 +208,11 @@ fn locate(
             let hint = names
                 .did_you_mean(place)
                 .unwrap_or_else(|| "a place without coordinates must name a zone".into());
-            diags.push(Diagnostic::error(table.cell(row, c), "unknown place").with_value(place).with_hint(hint));
+            diags.push(
+                Diagnostic::error(table.cell(row, c), "unknown place")
+                    .with_value(place)
+                    .with_hint(hint),
+            );
             None
         }
     }
@@ -218,7 +233,9 @@ fn coordinate(
             diags.push(
                 Diagnostic::error(table.cell(row, column), format!("{what} out of range"))
                     .with_value(s)
-                    .with_hint(format!("{what} must be between -{limit} and {limit} degrees (WGS84)")),
+                    .with_hint(format!(
+                        "{what} must be between -{limit} and {limit} degrees (WGS84)"
+                    )),
             );
             None
         }
@@ -284,12 +301,14 @@ mod tests {
             id: "al-tay".into(),
             name: "al-Tay".into(),
             aliases: vec!["Tayy".into()],
-            geometry: MultiPolygon(vec![polygon![(x: 41.0, y: 37.0), (x: 41.1, y: 37.0), (x: 41.1, y: 37.1), (x: 41.0, y: 37.1), (x: 41.0, y: 37.0)]]),
+            geometry: MultiPolygon(vec![
+                polygon![(x: 41.0, y: 37.0), (x: 41.1, y: 37.0), (x: 41.1, y: 37.1), (x: 41.0, y: 37.1), (x: 41.0, y: 37.0)],
+            ]),
             properties: Map::new(),
             feature_index: 0,
         };
         let mut n = NameIndex::new();
-        for s in ["al-tay", "al-Tay", "Tayy"] {
+        for s in ["al-Tay", "al-tay", "Tayy"] {
             n.insert(s, 0);
         }
         (vec![z], n)

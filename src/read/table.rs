@@ -93,6 +93,36 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// Line numbers from byte offsets.
+///
+/// `csv`'s own `Position::line` is wrong after blank lines and with CRLF
+/// (it reports the line where the previous record ended), so the line is
+/// computed from the record's byte offset: skip the line breaks before the
+/// record, then count the newlines before it.
+struct LineIndex<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        LineIndex { text, newlines: memchr_all(text) }
+    }
+
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
+        while self.text.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            at += 1;
+        }
+        self.newlines.partition_point(|n| *n < at) as u64 + 1
+    }
+}
+
+fn memchr_all(text: &[u8]) -> Vec<usize> {
+    text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
+}
+
 impl Table {
     /// Read a table from a file. Problems go to `diags`; `None` when nothing
     /// usable could be read.
@@ -101,8 +131,11 @@ impl Table {
             Ok(bytes) => Table::from_bytes(shown, &bytes, diags),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(Location::File { path: shown.to_path_buf() }, "cannot read file")
-                        .with_value(e.to_string()),
+                    Diagnostic::error(
+                        Location::File { path: shown.to_path_buf() },
+                        "cannot read file",
+                    )
+                    .with_value(e.to_string()),
                 );
                 None
             }
@@ -128,7 +161,9 @@ impl Table {
         }
         let text = decoded.text;
         if text.trim().is_empty() {
-            diags.push(Diagnostic::error(file(), "file is empty").with_hint("add a header line and rows"));
+            diags.push(
+                Diagnostic::error(file(), "file is empty").with_hint("add a header line and rows"),
+            );
             return None;
         }
         let delimiter = sniff_delimiter(&text);
@@ -138,6 +173,7 @@ impl Table {
             .flexible(true)
             .comment(None)
             .from_reader(text.as_bytes());
+        let lines = LineIndex::new(&text);
         let mut headers: Option<Vec<String>> = None;
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -146,15 +182,18 @@ impl Table {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
+                    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                     diags.push(
-                        Diagnostic::error(Location::Record { path: path.to_path_buf(), line }, "unreadable record")
-                            .with_value(e.to_string()),
+                        Diagnostic::error(
+                            Location::Record { path: path.to_path_buf(), line },
+                            "unreadable record",
+                        )
+                        .with_value(e.to_string()),
                     );
                     continue;
                 }
             }
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
             let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
             if fields.iter().all(String::is_empty) {
                 continue;
@@ -168,14 +207,21 @@ impl Table {
                 }
                 Some(h) => {
                     // An HXL hashtag row right under the header.
-                    if rows.is_empty() && fields.iter().filter(|f| !f.is_empty()).all(|f| f.starts_with('#')) {
+                    if rows.is_empty()
+                        && fields.iter().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'))
+                    {
                         continue;
                     }
-                    if fields.len() > h.len() && fields.iter().skip(h.len()).any(|f| !f.is_empty()) {
+                    if fields.len() > h.len() && fields.iter().skip(h.len()).any(|f| !f.is_empty())
+                    {
                         diags.push(
                             Diagnostic::error(
                                 Location::Record { path: path.to_path_buf(), line },
-                                format!("row has {} fields but the header has {}", fields.len(), h.len()),
+                                format!(
+                                    "row has {} fields but the header has {}",
+                                    fields.len(),
+                                    h.len()
+                                ),
                             )
                             .with_hint("a field containing the delimiter must be quoted"),
                         );
@@ -187,7 +233,14 @@ impl Table {
         }
         let headers = headers.unwrap_or_default();
         let decimal_comma = delimiter != b',';
-        Some(Table { path: path.to_path_buf(), headers, rows, delimiter, decimal_comma, encoding: decoded.encoding })
+        Some(Table {
+            path: path.to_path_buf(),
+            headers,
+            rows,
+            delimiter,
+            decimal_comma,
+            encoding: decoded.encoding,
+        })
     }
 
     /// The 0-based index of the first column whose name matches one of
@@ -195,7 +248,10 @@ impl Table {
     #[must_use]
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         let key = |s: &str| {
-            s.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect::<String>()
+            s.chars()
+                .filter(|c| !matches!(c, ' ' | '_' | '-'))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
         };
         names.iter().find_map(|n| {
             let n = key(n);
@@ -254,6 +310,12 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 4]);
         assert_eq!(t.rows[0].get(1), "two\nlines");
+    }
+
+    #[test]
+    fn lines_survive_blank_lines_and_crlf() {
+        let (t, _) = table("a,b\r\n\r\n1,2\r\n\r\n\r\n3,4\r\n");
+        assert_eq!(t.unwrap().rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 6]);
     }
 
     #[test]

@@ -23,14 +23,23 @@ pub struct ZoneOptions {
 }
 
 /// Read zones from GeoJSON text. `path` is used in messages only.
-pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Diagnostics) -> Vec<Zone> {
+pub fn read_geojson(
+    path: &Path,
+    text: &str,
+    opts: &ZoneOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Zone> {
     let file = || Location::File { path: path.to_path_buf() };
     let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
         Ok(v) => v,
         Err(e) => {
             diags.push(
                 Diagnostic::error(
-                    Location::Cell { path: path.to_path_buf(), line: e.line() as u64, column: e.column() as u64 },
+                    Location::Cell {
+                        path: path.to_path_buf(),
+                        line: e.line() as u64,
+                        column: e.column() as u64,
+                    },
                     "invalid JSON",
                 )
                 .with_value(e.to_string())
@@ -43,7 +52,8 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
         Some("FeatureCollection") => match root.get("features").and_then(Value::as_array) {
             Some(f) => f.clone(),
             None => {
-                diags.push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
+                diags
+                    .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
                 return Vec::new();
             }
         },
@@ -64,7 +74,9 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
             diags.push(
                 Diagnostic::error(file(), "unrecognised \"crs\" member")
                     .with_value(value)
-                    .with_hint("use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs"),
+                    .with_hint(
+                        "use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs",
+                    ),
             );
             return Vec::new();
         }
@@ -81,7 +93,8 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, feature) in features.iter().enumerate() {
         let at = || Location::Feature { path: path.to_path_buf(), index };
-        let props = feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let props =
+            feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         let key = match zone_key(feature, &props, opts.zone_key.as_deref()) {
             Some(k) => k,
             None => {
@@ -112,7 +125,9 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
             match t.apply(&polygon) {
                 Ok(p) => polygon = p,
                 Err(e) => {
-                    diags.push(Diagnostic::error(at(), "cannot reproject zone").with_value(e.to_string()));
+                    diags.push(
+                        Diagnostic::error(at(), "cannot reproject zone").with_value(e.to_string()),
+                    );
                     continue;
                 }
             }
@@ -135,7 +150,14 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
         if let Some(k) = &opts.zone_key {
             properties.remove(k);
         }
-        zones.push(Zone { id: key, name, aliases, geometry: polygon, properties, feature_index: index });
+        zones.push(Zone {
+            id: key,
+            name,
+            aliases,
+            geometry: polygon,
+            properties,
+            feature_index: index,
+        });
     }
     if features.is_empty() {
         diags.push(Diagnostic::error(file(), "no zones in file").with_hint("add Polygon features"));
@@ -146,7 +168,9 @@ pub fn read_geojson(path: &Path, text: &str, opts: &ZoneOptions, diags: &mut Dia
 fn zone_key(feature: &Value, props: &Map<String, Value>, key: Option<&str>) -> Option<String> {
     let k = match key {
         Some(k) => props.get(k).and_then(value_text),
-        None => props.get("id").and_then(value_text).or_else(|| feature.get("id").and_then(value_text)),
+        None => {
+            props.get("id").and_then(value_text).or_else(|| feature.get("id").and_then(value_text))
+        }
     }?;
     (!k.is_empty()).then_some(k)
 }
@@ -241,17 +265,16 @@ fn read_ring(
         match xy {
             Some((x, y)) if x.is_finite() && y.is_finite() => coords.push(Coord { x, y }),
             _ => {
-                diags.push(
-                    Diagnostic::error(at(), "invalid position").with_value(p.to_string()),
-                );
+                diags.push(Diagnostic::error(at(), "invalid position").with_value(p.to_string()));
                 return None;
             }
         }
     }
     if coords.first() != coords.last() {
         diags.push(
-            Diagnostic::error(at(), format!("ring {ring_index} is not closed"))
-                .with_hint("the last position must repeat the first; run with --repair to close it"),
+            Diagnostic::error(at(), format!("ring {ring_index} is not closed")).with_hint(
+                "the last position must repeat the first; run with --repair to close it",
+            ),
         );
         return None;
     }

@@ -40,7 +40,12 @@ impl<W: Write> FeatureWriter<W> {
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub fn begin(mut w: W, precision: u8, flavor: Flavor, meta: Option<&Map<String, Value>>) -> io::Result<Self> {
+    pub fn begin(
+        mut w: W,
+        precision: u8,
+        flavor: Flavor,
+        meta: Option<&Map<String, Value>>,
+    ) -> io::Result<Self> {
         if flavor == Flavor::Collection {
             w.write_all(b"{\"type\":\"FeatureCollection\"")?;
             if let Some(meta) = meta {
@@ -136,7 +141,9 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
                 let (dx, rx) = x.split_at(nx);
                 let (dy, ry) = y.split_at(ny);
-                let trim = |d: &[u8]| -> Vec<u8> { d.iter().copied().skip_while(|c| *c == b'0').collect() };
+                let trim = |d: &[u8]| -> Vec<u8> {
+                    d.iter().copied().skip_while(|c| *c == b'0').collect()
+                };
                 let (tx, ty) = (trim(dx), trim(dy));
                 let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(&ty));
                 if o != Ordering::Equal {
@@ -267,9 +274,14 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
             }
             buf.push('}');
         }
-        Geometry::Polygon(p) => push_geometry(buf, &Geometry::MultiPolygon(geo::MultiPolygon(vec![p.clone()])), precision),
+        Geometry::Polygon(p) => push_geometry(
+            buf,
+            &Geometry::MultiPolygon(geo::MultiPolygon(vec![p.clone()])),
+            precision,
+        ),
         Geometry::MultiPolygon(mp) => {
-            let polys: Vec<Polygon<f64>> = mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
+            let polys: Vec<Polygon<f64>> =
+                mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
             if let [one] = polys.as_slice() {
                 buf.push_str("{\"type\":\"Polygon\",\"coordinates\":");
                 push_polygon(buf, one);
@@ -295,8 +307,12 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
             }
             buf.push_str("]}");
         }
-        Geometry::Line(l) => push_geometry(buf, &Geometry::LineString(LineString(vec![l.start, l.end])), precision),
-        Geometry::Rect(rect) => push_geometry(buf, &Geometry::Polygon(rect.to_polygon()), precision),
+        Geometry::Line(l) => {
+            push_geometry(buf, &Geometry::LineString(LineString(vec![l.start, l.end])), precision)
+        }
+        Geometry::Rect(rect) => {
+            push_geometry(buf, &Geometry::Polygon(rect.to_polygon()), precision)
+        }
         Geometry::Triangle(t) => push_geometry(buf, &Geometry::Polygon(t.to_polygon()), precision),
     }
 }
@@ -314,7 +330,9 @@ mod tests {
     }
 
     fn write(features: &mut [Feature], precision: u8) -> String {
-        let out = write_collection(Vec::new(), features, &Map::new(), precision, Flavor::Collection).unwrap();
+        let out =
+            write_collection(Vec::new(), features, &Map::new(), precision, Flavor::Collection)
+                .unwrap();
         String::from_utf8(out).unwrap()
     }
 

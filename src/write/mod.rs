@@ -35,15 +35,22 @@ impl Format {
     /// A usage error naming an unknown format and listing the known ones.
     pub fn parse_list(names: &[String]) -> Result<Vec<Format>> {
         let mut out = Vec::new();
-        for name in names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty()) {
+        for name in names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty())
+        {
             if name.eq_ignore_ascii_case("all") {
                 out.extend(Format::ALL);
                 continue;
             }
-            let f = Format::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name)).ok_or_else(|| {
-                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                Error::usage(format!("unknown format \"{name}\" — known formats: {}, all", known.join(", ")))
-            })?;
+            let f = Format::ALL
+                .into_iter()
+                .find(|f| f.name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                    Error::usage(format!(
+                        "unknown format \"{name}\" — known formats: {}, all",
+                        known.join(", ")
+                    ))
+                })?;
             out.push(f);
         }
         out.sort();

@@ -1,2 +1,101 @@
-//! The `frontline` command-line tool.
-fn main() {}
+//! The `frontline` command-line tool: parses arguments, calls the library,
+//! prints, and chooses the exit code. No data logic lives here.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+mod args;
+
+use args::{Cli, Command};
+use clap::Parser;
+use frontline::project::Project;
+use frontline::{Diagnostics, Error, ErrorKind};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { project, output } => {
+            let mut overrides = project.overrides();
+            output.apply(&mut overrides);
+            let (p, warnings) = Project::load(&project.dir, &overrides)?;
+            print_diagnostics(&warnings);
+            let out = output.out.unwrap_or_else(|| project.dir.join("out"));
+            let report = frontline::build::build(&p, &out)?;
+            let since = report.since.as_deref().unwrap_or("all");
+            eprintln!("as of {} (recent since {since}):", report.as_of);
+            for (path, n) in &report.files {
+                eprintln!("  wrote {} ({n} features)", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { project, format } => {
+            let loaded = Project::read(&project.dir, &project.overrides())?;
+            let d = &loaded.diagnostics;
+            if format == "json" {
+                let items: Vec<serde_json::Value> =
+                    d.iter().map(frontline::Diagnostic::to_json).collect();
+                let doc = serde_json::json!({"errors": d.error_count(), "warnings": d.warning_count(), "diagnostics": items});
+                write_stdout(&format!("{doc:#}\n"));
+            } else {
+                let mut text = String::new();
+                for diag in d.iter() {
+                    text.push_str(&format!("{diag}\n"));
+                }
+                text.push_str(&summary(d));
+                write_stdout(&text);
+            }
+            Ok(if d.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+    }
+}
+
+fn summary(d: &Diagnostics) -> String {
+    let e = frontline::error::plural(d.error_count(), "error");
+    let w = frontline::error::plural(d.warning_count(), "warning");
+    format!("{e}, {w}\n")
+}
+
+/// Print to stdout; a closed pipe is not an error.
+fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+        // broken pipe (e.g. `| head`): nothing more to say
+    }
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    for diag in d.iter() {
+        eprintln!("{diag}");
+    }
+}
+
+/// Print an error and choose the exit code: 1 for data problems, 2 for usage.
+fn report(e: &anyhow::Error) -> ExitCode {
+    if let Some(err) = e.downcast_ref::<Error>() {
+        match err.kind() {
+            ErrorKind::Data(d) => {
+                print_diagnostics(d);
+                eprintln!("error: {err}; nothing was written");
+                return ExitCode::from(1);
+            }
+            ErrorKind::Usage(_) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+            ErrorKind::Crs(_) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(1);
+            }
+            _ => {}
+        }
+    }
+    eprintln!("error: {e:#}");
+    ExitCode::from(1)
+}

@@ -1,0 +1,155 @@
+//! Command-line arguments: raw values only; the library validates them.
+
+use clap::{Args, Parser, Subcommand};
+use frontline::project::Overrides;
+use std::path::PathBuf;
+
+/// Turn conflict spreadsheets (zones, control history, incidents) into map layers.
+#[derive(Debug, Parser)]
+#[command(name = "frontline", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the map layers of a project.
+    #[command(
+        after_help = "Examples:\n  frontline build examples/qamishli\n  frontline build examples/qamishli --as-of 2021-04-22 --since all\n  frontline build my-project --out public/map --precision 5"
+    )]
+    Build {
+        /// Project and date options.
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Output options.
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Check a project and list every problem (exit 1 if any error).
+    #[command(
+        after_help = "Examples:\n  frontline check examples/qamishli\n  frontline check my-project --format json"
+    )]
+    Check {
+        /// Project and date options.
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Report format: text or json.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+}
+
+/// Options shared by commands that read a project.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Map date D (default: the latest date in the data).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Start of the "recent" window S, or `all` (default: 7 days before D).
+    #[arg(long, value_name = "DATE|all")]
+    pub since: Option<String>,
+    /// Zones file, relative to the project.
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<String>,
+    /// Control history file.
+    #[arg(long, value_name = "FILE")]
+    pub control: Option<String>,
+    /// Incidents file.
+    #[arg(long, value_name = "FILE")]
+    pub incidents: Option<String>,
+    /// Forces file.
+    #[arg(long, value_name = "FILE")]
+    pub forces: Option<String>,
+    /// Zone property that holds the zone key (default: `id`).
+    #[arg(long, value_name = "PROPERTY")]
+    pub zone_key: Option<String>,
+    /// CRS of the zones when the file does not say (e.g. EPSG:32637).
+    #[arg(long, value_name = "CRS")]
+    pub zones_crs: Option<String>,
+    /// CRS of incident coordinates.
+    #[arg(long, value_name = "CRS")]
+    pub incidents_crs: Option<String>,
+    /// Date format for ambiguous dates, e.g. %d/%m/%Y.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+}
+
+/// Options for writing layers.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output folder (default: PROJECT/out).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats, comma-separated: geojson, geojsonseq, or all.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub format: Option<Vec<String>>,
+    /// Decimals of output coordinates (default 6).
+    #[arg(long, value_name = "N")]
+    pub precision: Option<u8>,
+    /// Map title.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+impl ProjectArgs {
+    /// The library-side overrides.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            zones: self.zones.clone(),
+            control: self.control.clone(),
+            incidents: self.incidents.clone(),
+            forces: self.forces.clone(),
+            zone_key: self.zone_key.clone(),
+            zones_crs: self.zones_crs.clone(),
+            incidents_crs: self.incidents_crs.clone(),
+            date_format: self.date_format.clone(),
+            as_of: self.as_of.clone(),
+            since: self.since.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
+impl OutputArgs {
+    /// Add the output options to the overrides.
+    pub fn apply(&self, o: &mut Overrides) {
+        o.formats.clone_from(&self.format);
+        o.precision = self.precision;
+        o.title.clone_from(&self.title);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_build_flags() {
+        let cli = Cli::try_parse_from([
+            "frontline",
+            "build",
+            "proj",
+            "--as-of",
+            "2021-04-25",
+            "--format",
+            "geojson,geojsonseq",
+        ])
+        .unwrap();
+        let Command::Build { project, output } = cli.command else { panic!("not build") };
+        assert_eq!(project.dir, PathBuf::from("proj"));
+        assert_eq!(project.overrides().as_of.as_deref(), Some("2021-04-25"));
+        assert_eq!(output.format, Some(vec!["geojson".to_string(), "geojsonseq".to_string()]));
+    }
+}
