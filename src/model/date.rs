@@ -244,7 +244,7 @@ impl DateParser {
     }
 
     fn parse_numeric(&self, s: &str) -> Option<Result<Moment, DateError>> {
-        let (date_part, time_part) = match s.split_once(|c: char| c == ' ' || c == 'T') {
+        let (date_part, time_part) = match s.split_once([' ', 'T']) {
             Some((d, t)) => (d, Some(t.trim())),
             None => (s, None),
         };
@@ -373,10 +373,7 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// `25 April 2021`, `25-Apr-2021`, `9-May-20`, `01-January-2015`, `April 25, 2021`.
 fn parse_named_month(s: &str) -> Option<Result<Moment, DateError>> {
-    let parts: Vec<&str> = s
-        .split(|c: char| c == ' ' || c == '-' || c == ',' || c == '/')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.split([' ', '-', ',', '/']).filter(|p| !p.is_empty()).collect();
     if parts.len() != 3 {
         return None;
     }
@@ -418,7 +415,7 @@ mod tests {
     use super::*;
 
     fn iso(s: &str) -> String {
-        DateParser::new().parse(s).map(|m| m.to_iso()).unwrap_or_else(|e| format!("{e:?}"))
+        DateParser::new().parse(s).map_or_else(|e| format!("{e:?}"), |m| m.to_iso())
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl Config {
         match toml::from_str::<Config>(text) {
             Ok(c) => c,
             Err(e) => {
-                let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+                let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
                 let mut d = Diagnostic::error(
                     Location::Cell { path: path.to_path_buf(), line, column },
                     "invalid frontline.toml",

@@ -303,10 +303,7 @@ fn read_row(
     });
     let since = parse_date(table, row, cols.since, parser, diags);
     let until = match cols.until.filter(|c| !row.get(*c).is_empty()) {
-        Some(c) => match parse_date(table, row, c, parser, diags) {
-            Some(u) => Some(Some(u)),
-            None => None,
-        },
+        Some(c) => parse_date(table, row, c, parser, diags).map(Some),
         None => Some(None),
     };
     let (Some(zone), Some(since), Some(until), true) = (zone, since, until, ok) else {

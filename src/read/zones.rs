@@ -1,11 +1,11 @@
 //! Reading zones from GeoJSON.
 //!
-//! Each Polygon or MultiPolygon feature becomes a [`Zone`] keyed by the
+//! Each Polygon or `MultiPolygon` feature becomes a [`Zone`] keyed by the
 //! `zone_key` property, else the `id` property, else the feature id. Problems
 //! are reported per feature index; a bad feature is skipped, never guessed.
 //! Reprojection of the legacy `crs` member is delegated to `crate::crs`.
 
-use crate::crs::Crs;
+use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::Zone;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
@@ -29,84 +29,26 @@ pub fn read_geojson(
     opts: &ZoneOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Zone> {
-    let file = || Location::File { path: path.to_path_buf() };
-    let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    Location::Cell {
-                        path: path.to_path_buf(),
-                        line: e.line() as u64,
-                        column: e.column() as u64,
-                    },
-                    "invalid JSON",
-                )
-                .with_value(e.to_string())
-                .with_hint("the file may be truncated; re-export it from your GIS"),
-            );
-            return Vec::new();
-        }
+    let Some((features, transform)) = read_root(path, text, opts, diags) else {
+        return Vec::new();
     };
-    let features: Vec<Value> = match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => match root.get("features").and_then(Value::as_array) {
-            Some(f) => f.clone(),
-            None => {
-                diags
-                    .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
-                return Vec::new();
-            }
-        },
-        Some("Feature") => vec![root.clone()],
-        other => {
-            diags.push(
-                Diagnostic::error(file(), "expected a GeoJSON FeatureCollection")
-                    .with_value(other.unwrap_or("(no type)"))
-                    .with_hint("zones must be Polygon or MultiPolygon features"),
-            );
-            return Vec::new();
-        }
-    };
-    let crs = match crate::crs::from_geojson_member(root.get("crs")) {
-        Ok(Some(c)) => Some(c),
-        Ok(None) => opts.crs.clone(),
-        Err(value) => {
-            diags.push(
-                Diagnostic::error(file(), "unrecognised \"crs\" member")
-                    .with_value(value)
-                    .with_hint(
-                        "use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs",
-                    ),
-            );
-            return Vec::new();
-        }
-    };
-    let transform = match crs.as_ref().map(crate::crs::Transform::to_wgs84).transpose() {
-        Ok(t) => t.flatten(),
-        Err(e) => {
-            diags.push(Diagnostic::error(file(), e.to_string()));
-            return Vec::new();
-        }
-    };
-
     let mut zones = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, feature) in features.iter().enumerate() {
         let at = || Location::Feature { path: path.to_path_buf(), index };
         let props =
             feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let key = match zone_key(feature, &props, opts.zone_key.as_deref()) {
-            Some(k) => k,
-            None => {
-                diags.push(
-                    Diagnostic::error(at(), "zone has no key")
-                        .with_hint(match &opts.zone_key {
-                            Some(k) => format!("add a \"{k}\" property"),
-                            None => "add an \"id\" property, a feature id, or set zone_key in frontline.toml".into(),
-                        }),
-                );
-                continue;
-            }
+        let Some(key) = zone_key(feature, &props, opts.zone_key.as_deref()) else {
+            diags.push(
+                Diagnostic::error(at(), "zone has no key").with_hint(match &opts.zone_key {
+                    Some(k) => format!("add a \"{k}\" property"),
+                    None => {
+                        "add an \"id\" property, a feature id, or set zone_key in frontline.toml"
+                            .into()
+                    }
+                }),
+            );
+            continue;
         };
         if let Some(first) = seen.get(&key) {
             diags.push(
@@ -120,26 +62,9 @@ pub fn read_geojson(
             diags.push(Diagnostic::error(at(), "zone has no geometry").with_value(&key));
             continue;
         };
-        let Some(mut polygon) = read_multipolygon(geometry, &at, diags) else { continue };
-        if let Some(t) = &transform {
-            match t.apply(&polygon) {
-                Ok(p) => polygon = p,
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error(at(), "cannot reproject zone").with_value(e.to_string()),
-                    );
-                    continue;
-                }
-            }
-        }
-        if let Some(c) = out_of_range(&polygon) {
-            diags.push(
-                Diagnostic::error(at(), "coordinates are not longitude/latitude")
-                    .with_value(format!("{}, {}", c.x, c.y))
-                    .with_hint("the zones look projected; set zones_crs (e.g. \"EPSG:32637\") or --zones-crs"),
-            );
+        let Some(polygon) = zone_geometry(geometry, transform.as_ref(), &at, diags) else {
             continue;
-        }
+        };
         seen.insert(key.clone(), index);
         let name = props.get("name").and_then(value_text).unwrap_or_else(|| key.clone());
         let aliases = props.get("aliases").map(aliases_of).unwrap_or_default();
@@ -160,9 +85,113 @@ pub fn read_geojson(
         });
     }
     if features.is_empty() {
-        diags.push(Diagnostic::error(file(), "no zones in file").with_hint("add Polygon features"));
+        diags.push(
+            Diagnostic::error(Location::File { path: path.to_path_buf() }, "no zones in file")
+                .with_hint("add Polygon features"),
+        );
     }
     zones
+}
+
+/// Parse the document: its features and the transform its CRS needs.
+fn read_root(
+    path: &Path,
+    text: &str,
+    opts: &ZoneOptions,
+    diags: &mut Diagnostics,
+) -> Option<(Vec<Value>, Option<Transform>)> {
+    let file = || Location::File { path: path.to_path_buf() };
+    let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    Location::Cell {
+                        path: path.to_path_buf(),
+                        line: e.line() as u64,
+                        column: e.column() as u64,
+                    },
+                    "invalid JSON",
+                )
+                .with_value(e.to_string())
+                .with_hint("the file may be truncated; re-export it from your GIS"),
+            );
+            return None;
+        }
+    };
+    let features: Vec<Value> = match root.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {
+            if let Some(f) = root.get("features").and_then(Value::as_array) {
+                f.clone()
+            } else {
+                diags
+                    .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
+                return None;
+            }
+        }
+        Some("Feature") => vec![root.clone()],
+        other => {
+            diags.push(
+                Diagnostic::error(file(), "expected a GeoJSON FeatureCollection")
+                    .with_value(other.unwrap_or("(no type)"))
+                    .with_hint("zones must be Polygon or MultiPolygon features"),
+            );
+            return None;
+        }
+    };
+    let crs = match crate::crs::from_geojson_member(root.get("crs")) {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => opts.crs.clone(),
+        Err(value) => {
+            diags.push(
+                Diagnostic::error(file(), "unrecognised \"crs\" member")
+                    .with_value(value)
+                    .with_hint(
+                        "use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs",
+                    ),
+            );
+            return None;
+        }
+    };
+    match crs.as_ref().map(Transform::to_wgs84).transpose() {
+        Ok(t) => Some((features, t.flatten())),
+        Err(e) => {
+            diags.push(Diagnostic::error(file(), e.to_string()));
+            None
+        }
+    }
+}
+
+/// A feature's geometry as WGS84 lon/lat, reprojected when needed.
+fn zone_geometry(
+    geometry: &Value,
+    transform: Option<&Transform>,
+    at: &dyn Fn() -> Location,
+    diags: &mut Diagnostics,
+) -> Option<MultiPolygon<f64>> {
+    let mut polygon = read_multipolygon(geometry, at, diags)?;
+    if let Some(t) = transform {
+        match t.apply(&polygon) {
+            Ok(p) => polygon = p,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(at(), "cannot reproject zone").with_value(e.to_string()),
+                );
+                return None;
+            }
+        }
+    }
+    if let Some(c) = out_of_range(&polygon) {
+        diags.push(
+            Diagnostic::error(at(), "coordinates are not longitude/latitude")
+                .with_value(format!("{}, {}", c.x, c.y))
+                .with_hint(
+                    "the zones look projected; set zones_crs (e.g. \"EPSG:32637\") or --zones-crs",
+                ),
+        );
+        return None;
+    }
+    Some(polygon)
 }
 
 fn zone_key(feature: &Value, props: &Map<String, Value>, key: Option<&str>) -> Option<String> {
@@ -200,7 +229,7 @@ fn out_of_range(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
     mp.coords_iter().find(|c| !(c.x.abs() <= 180.0 && c.y.abs() <= 90.0))
 }
 
-/// Read a Polygon or MultiPolygon JSON geometry, checking rings.
+/// Read a Polygon or `MultiPolygon` JSON geometry, checking rings.
 fn read_multipolygon(
     g: &Value,
     at: &dyn Fn() -> Location,
@@ -232,8 +261,7 @@ fn read_multipolygon(
         };
         let mut ls = Vec::new();
         for (ring_index, ring) in rings.iter().enumerate() {
-            let Some(ring) = read_ring(ring, ring_index, at, diags) else { return None };
-            ls.push(ring);
+            ls.push(read_ring(ring, ring_index, at, diags)?);
         }
         let mut it = ls.into_iter();
         let Some(exterior) = it.next() else {

@@ -44,10 +44,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let doc = serde_json::json!({"errors": d.error_count(), "warnings": d.warning_count(), "diagnostics": items});
                 write_stdout(&format!("{doc:#}\n"));
             } else {
-                let mut text = String::new();
-                for diag in d.iter() {
-                    text.push_str(&format!("{diag}\n"));
-                }
+                let mut text: String = d.iter().map(|diag| format!("{diag}\n")).collect();
                 text.push_str(&summary(d));
                 write_stdout(&text);
             }
