@@ -277,6 +277,34 @@ impl Diagnostics {
         self.items.sort_by(|a, b| a.location.cmp(&b.location));
     }
 
+    /// The report `check` prints: one line per diagnostic, then a summary
+    /// line such as `2 errors, 1 warning`.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for d in &self.items {
+            let _ = writeln!(out, "{d}");
+        }
+        let _ = writeln!(
+            out,
+            "{}, {}",
+            plural(self.error_count(), "error"),
+            plural(self.warning_count(), "warning")
+        );
+        out
+    }
+
+    /// The report `check --format json` prints.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "errors": self.error_count(),
+            "warnings": self.warning_count(),
+            "diagnostics": self.items.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
+        })
+    }
+
     /// Turn into an error if any error-level diagnostic exists.
     ///
     /// # Errors

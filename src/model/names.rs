@@ -97,15 +97,16 @@ impl NameIndex {
         }
     }
 
-    /// Up to three known spellings closest to `spelling`, best first, for a
-    /// "did you mean" hint. Spellings of the same entity are offered once.
+    /// The primary spelling of up to three entities closest to `spelling`,
+    /// best first, for a "did you mean" hint. An entity's primary spelling is
+    /// the first one registered (its name); any of its spellings may match.
     #[must_use]
     pub fn suggest(&self, spelling: &str) -> Vec<&str> {
         let wanted = normalize(spelling);
         if wanted.is_empty() {
             return Vec::new();
         }
-        let mut scored: Vec<(f64, &str, usize)> = self
+        let mut scored: Vec<(f64, usize)> = self
             .spellings
             .iter()
             .map(|(s, i)| {
@@ -114,24 +115,25 @@ impl NameIndex {
                 if key.contains(&wanted) || wanted.contains(&key) {
                     score = score.max(0.9);
                 }
-                (score, s.as_str(), *i)
+                (score, *i)
             })
-            .filter(|(score, _, _)| *score >= 0.75)
+            .filter(|(score, _)| *score >= 0.75)
             .collect();
-        // Stable: on equal scores the spelling registered first (the id) wins.
+        // Stable: on equal scores the entity registered first wins.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for (_, s, i) in scored {
-            if !seen.contains(&i) {
-                seen.push(i);
-                out.push(s);
-            }
-            if out.len() == 3 {
-                break;
+        let mut out: Vec<usize> = Vec::new();
+        for (_, i) in scored {
+            if !out.contains(&i) {
+                out.push(i);
             }
         }
-        out
+        out.into_iter().take(3).filter_map(|i| self.primary(i)).collect()
+    }
+
+    /// The first spelling registered for an entity.
+    #[must_use]
+    pub fn primary(&self, index: usize) -> Option<&str> {
+        self.spellings.iter().find(|(_, i)| *i == index).map(|(s, _)| s.as_str())
     }
 
     /// A hint naming the suggestions: `did you mean "al-Tay"?`.

@@ -1,1 +1,8 @@
 //! Integration tests: run the `frontline` binary on real projects.
+
+mod build;
+mod check;
+mod cli;
+mod golden;
+mod util;
+mod validators;

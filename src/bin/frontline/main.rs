@@ -39,24 +39,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let loaded = Project::read(&project.dir, &project.overrides())?;
             let d = &loaded.diagnostics;
             if format == "json" {
-                let items: Vec<serde_json::Value> =
-                    d.iter().map(frontline::Diagnostic::to_json).collect();
-                let doc = serde_json::json!({"errors": d.error_count(), "warnings": d.warning_count(), "diagnostics": items});
-                write_stdout(&format!("{doc:#}\n"));
+                write_stdout(&format!("{:#}\n", d.to_json()));
             } else {
-                let mut text: String = d.iter().map(|diag| format!("{diag}\n")).collect();
-                text.push_str(&summary(d));
-                write_stdout(&text);
+                write_stdout(&d.to_text());
             }
             Ok(if d.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
     }
-}
-
-fn summary(d: &Diagnostics) -> String {
-    let e = frontline::error::plural(d.error_count(), "error");
-    let w = frontline::error::plural(d.warning_count(), "warning");
-    format!("{e}, {w}\n")
 }
 
 /// Print to stdout; a closed pipe is not an error.

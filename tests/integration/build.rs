@@ -1,0 +1,153 @@
+//! `frontline build` on good and broken projects.
+
+use crate::util::{text, Workdir};
+use serde_json::Value;
+
+fn feature<'a>(fc: &'a Value, id: &str) -> &'a Value {
+    fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no feature {id}"))
+}
+
+fn layer(w: &Workdir, rel: &str) -> Value {
+    serde_json::from_str(&w.read(rel)).unwrap()
+}
+
+#[test]
+fn demo_shows_al_tay_held_by_asayish() {
+    let w = Workdir::new();
+    w.demo("q");
+    let o = w.run(&["build", "q"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let control = layer(&w, "q/out/control.geojson");
+    let tay = &feature(&control, "al-tay")["properties"];
+    assert_eq!(tay["force"], "asayish");
+    assert_eq!(tay["status"], "held");
+    assert_eq!(tay["since"], "2021-04-24");
+    assert_eq!(tay["fill"], "#009e73");
+    assert_eq!(control["frontline"]["as_of"], "2021-04-27");
+    assert_eq!(control["frontline"]["since"], "2021-04-20");
+}
+
+#[test]
+fn as_of_during_the_clashes_shows_contested_zones() {
+    let w = Workdir::new();
+    w.demo("q");
+    let o = w.run(&["build", "q", "--as-of", "2021-04-22", "--since", "all"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let control = layer(&w, "q/out/control.geojson");
+    let tay = &feature(&control, "al-tay")["properties"];
+    assert_eq!(tay["status"], "contested");
+    assert_eq!(tay["force"], "asayish|ndf");
+    assert_eq!(tay["force_name"], "Asayish | National Defence Forces");
+    // Allaya's NDF claim runs 21–23 April
+    assert_eq!(feature(&control, "allaya")["properties"]["status"], "claimed");
+    let incidents = layer(&w, "q/out/incidents.geojson");
+    let ids: Vec<&str> = incidents["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"QAM-001") && !ids.iter().any(|i| *i > "QAM-008"), "{ids:?}");
+}
+
+#[test]
+fn truce_deadline_counts_on_its_day() {
+    // Kilo goes to the NDF at 22:00 on 25 April: a date includes its whole day.
+    let w = Workdir::new();
+    w.demo("q");
+    assert!(w.run(&["build", "q", "--as-of", "2021-04-25"]).status.success());
+    assert_eq!(feature(&layer(&w, "q/out/control.geojson"), "kilo")["properties"]["force"], "ndf");
+    assert!(w.run(&["build", "q", "--as-of", "2021-04-25T21:00:00"]).status.success());
+    assert_eq!(
+        feature(&layer(&w, "q/out/control.geojson"), "kilo")["properties"]["status"],
+        "contested"
+    );
+}
+
+#[test]
+fn incidents_get_zone_and_controller_on_their_date() {
+    let w = Workdir::new();
+    w.demo("q");
+    assert!(w.run(&["build", "q", "--since", "all"]).status.success());
+    let inc = layer(&w, "q/out/incidents.geojson");
+    let f = &feature(&inc, "QAM-003")["properties"];
+    assert_eq!(f["location_precision"], "zone");
+    assert_eq!(f["zone"], "al-tay");
+    assert_eq!(f["zone_force"], "asayish|ndf");
+    assert_eq!(f["fatalities"], 2);
+    let outside = &feature(&inc, "QAM-013")["properties"];
+    assert_eq!(outside["zone"], Value::Null);
+}
+
+#[test]
+fn output_is_byte_identical_and_independent_of_row_order() {
+    let w = Workdir::new();
+    w.demo("a");
+    w.demo("b");
+    // reverse the data rows of b's CSVs
+    for f in ["control.csv", "incidents.csv"] {
+        let text = w.read(&format!("b/{f}"));
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = lines.remove(0);
+        lines.reverse();
+        w.write(&format!("b/{f}"), format!("{header}\n{}\n", lines.join("\n")));
+    }
+    assert!(w.run(&["build", "a"]).status.success());
+    assert!(w.run(&["build", "b"]).status.success());
+    for l in ["control.geojson", "incidents.geojson"] {
+        assert_eq!(w.read(&format!("a/out/{l}")), w.read(&format!("b/out/{l}")), "{l}");
+    }
+    let before = w.read("a/out/control.geojson");
+    assert!(w.run(&["build", "a"]).status.success());
+    assert_eq!(before, w.read("a/out/control.geojson"));
+}
+
+#[test]
+fn broken_input_writes_nothing_and_keeps_last_good_layers() {
+    let w = Workdir::new();
+    w.demo("q");
+    assert!(w.run(&["build", "q"]).status.success());
+    let good = w.read("q/out/control.geojson");
+    let control = w.read("q/control.csv");
+    w.write(
+        "q/control.csv",
+        format!("{control}Tai,ndf,2021-04-28,,held,,,\n").replace("Tai,ndf", "Tia,ndf"),
+    );
+    let o = w.run(&["build", "q"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("control.csv:19:1: unknown zone \"Tia\" — did you mean"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(good, w.read("q/out/control.geojson"));
+    let leftovers: Vec<_> = std::fs::read_dir(w.path().join("q/out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn forces_csv_is_optional() {
+    let w = Workdir::new();
+    w.demo("q");
+    std::fs::remove_file(w.path().join("q/forces.csv")).unwrap();
+    let o = w.run(&["build", "q"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let control = layer(&w, "q/out/control.geojson");
+    let fills: std::collections::BTreeSet<String> = control["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["fill"].as_str().unwrap().to_string())
+        .collect();
+    // Without forces.csv its aliases are unknown, so "Quwat al-Difa al-Watani"
+    // (the NDF's Arabic name, used in one row) is a force of its own: four
+    // forces hold zones, four distinct palette colours.
+    assert_eq!(fills.len(), 4, "{fills:?}");
+    assert!(fills.contains("#0072b2"), "palette colours are used: {fills:?}");
+}
