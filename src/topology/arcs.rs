@@ -9,10 +9,8 @@
 //! is identified by its first directed edge, so the neighbour walking the
 //! other way finds the same arc reversed. It does not snap (`snap.rs`).
 
-use std::collections::HashMap;
-
 use super::snap::Snapped;
-use super::{encode_ref, Arc};
+use super::{encode_ref, Arc, FastMap};
 
 /// Arcs, and per zone: polygons → rings → signed arc references.
 pub(super) type ArcsAndRings = (Vec<Arc>, Vec<Vec<Vec<Vec<i64>>>>);
@@ -22,7 +20,7 @@ pub(super) fn split_into_arcs(snapped: &Snapped, zone_count: usize) -> ArcsAndRi
     let is_node = find_nodes(snapped);
 
     let mut arcs: Vec<Arc> = Vec::new();
-    let mut by_first_edge: HashMap<(u32, u32), i64> = HashMap::new();
+    let mut by_first_edge: FastMap<(u32, u32), i64> = FastMap::default();
     let mut zone_rings: Vec<Vec<Vec<Vec<i64>>>> = vec![Vec::new(); zone_count];
     // Input polygon index → output polygon index, for the zone being filled.
     let mut current: Option<(usize, usize, usize)> = None;
@@ -96,7 +94,7 @@ fn ring_arcs(
     is_node: &[bool],
     snapped: &Snapped,
     arcs: &mut Vec<Arc>,
-    by_first_edge: &mut HashMap<(u32, u32), i64>,
+    by_first_edge: &mut FastMap<(u32, u32), i64>,
 ) -> Vec<i64> {
     let node_at = |v: u32| is_node.get(v as usize).copied().unwrap_or(false);
     let Some(start) = verts.iter().position(|&v| node_at(v)) else {
@@ -125,7 +123,7 @@ fn register(
     zone: usize,
     snapped: &Snapped,
     arcs: &mut Vec<Arc>,
-    by_first_edge: &mut HashMap<(u32, u32), i64>,
+    by_first_edge: &mut FastMap<(u32, u32), i64>,
 ) -> i64 {
     let first = (path.first().copied().unwrap_or(0), path.get(1).copied().unwrap_or(0));
     let r = if let Some(&r) = by_first_edge.get(&first) {

@@ -6,13 +6,11 @@
 //! T-junction repair (a vertex lying on another ring's segment is inserted
 //! into it). It does not find nodes or arcs; that is `arcs.rs`.
 
-use std::collections::HashMap;
-
-use geo::{Coord, Line, MultiPolygon};
+use geo::{Coord, Line, MultiPolygon, Rect};
 use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use rstar::RTree;
 
-use super::{distance_m, metres_per_degree_lon, METRES_PER_DEGREE};
+use super::{distance_m, metres_per_degree_lon, FastMap, METRES_PER_DEGREE};
 
 /// Smallest distance, in metres, at which a vertex counts as lying on a
 /// segment when the snap tolerance is 0 (floating-point noise only).
@@ -72,8 +70,10 @@ struct VertexSnapper {
     tolerance_m: f64,
     cell: f64,
     coords: Vec<Coord<f64>>,
-    grid: HashMap<(i64, i64), Vec<u32>>,
-    exact: HashMap<(u64, u64), u32>,
+    grid: FastMap<(i64, i64), Vec<u32>>,
+    /// Input coordinate (bits) → vertex id: the same input position always
+    /// gets the same vertex, and the common case costs one lookup.
+    exact: FastMap<(u64, u64), u32>,
 }
 
 impl VertexSnapper {
@@ -84,8 +84,8 @@ impl VertexSnapper {
             tolerance_m,
             cell,
             coords: Vec::new(),
-            grid: HashMap::new(),
-            exact: HashMap::new(),
+            grid: FastMap::default(),
+            exact: FastMap::default(),
         }
     }
 
@@ -94,13 +94,19 @@ impl VertexSnapper {
     }
 
     fn add(&mut self, c: Coord<f64>) -> u32 {
+        let key = (c.x.to_bits(), c.y.to_bits());
+        if let Some(&id) = self.exact.get(&key) {
+            return id;
+        }
+        let id = self.nearest_or_new(c);
+        self.exact.insert(key, id);
+        id
+    }
+
+    fn nearest_or_new(&mut self, c: Coord<f64>) -> u32 {
         if self.cell <= 0.0 || !self.cell.is_finite() {
-            let key = (c.x.to_bits(), c.y.to_bits());
-            let next = self.coords.len() as u32;
-            let id = *self.exact.entry(key).or_insert(next);
-            if id == next {
-                self.coords.push(c);
-            }
+            let id = self.coords.len() as u32;
+            self.coords.push(c);
             return id;
         }
         let (cx, cy) = self.cell_of(c);
@@ -222,75 +228,90 @@ fn project(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
 }
 
 /// Inserts every vertex lying within `tolerance_m` of the interior of a
-/// segment into that segment.
+/// segment into that segment. Segments are looked up once per vertex pair
+/// (the two sides of a shared border are one segment).
 fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
     type Seg = GeomWithData<Line<f64>, (u32, u32)>;
+    let mut seen: FastMap<(u32, u32), ()> = FastMap::default();
     let mut segments: Vec<Seg> = Vec::new();
     let mut used = vec![false; snapped.coords.len()];
-    for (ri, ring) in snapped.rings.iter().enumerate() {
+    for ring in &snapped.rings {
         let next = ring.verts.iter().cycle().skip(1);
-        for (si, (&a, &b)) in ring.verts.iter().zip(next).enumerate() {
+        for (&a, &b) in ring.verts.iter().zip(next) {
             if let Some(u) = used.get_mut(a as usize) {
                 *u = true;
             }
+            let key = (a.min(b), a.max(b));
+            if seen.insert(key, ()).is_some() {
+                continue;
+            }
             let (Some(&ca), Some(&cb)) =
-                (snapped.coords.get(a as usize), snapped.coords.get(b as usize))
+                (snapped.coords.get(key.0 as usize), snapped.coords.get(key.1 as usize))
             else {
                 continue;
             };
-            segments.push(GeomWithData::new(Line::new(ca, cb), (ri as u32, si as u32)));
+            segments.push(GeomWithData::new(Line::new(ca, cb), key));
         }
     }
+    drop(seen);
     let tree: RTree<Seg> = RTree::bulk_load(segments);
 
-    // (ring, segment, t, vertex)
-    let mut inserts: Vec<(u32, u32, f64, u32)> = Vec::new();
-    for (v, &p) in snapped.coords.iter().enumerate() {
-        if !used.get(v).copied().unwrap_or(false) {
+    // Every used vertex as a box of the tolerance around it, joined with the
+    // segments in one traversal of both trees.
+    let boxes: Vec<GeomWithData<Rect<f64>, u32>> = snapped
+        .coords
+        .iter()
+        .enumerate()
+        .filter(|&(v, _)| used.get(v).copied().unwrap_or(false))
+        .map(|(v, &p)| {
+            let rx = tolerance_m / metres_per_degree_lon(p.y);
+            let ry = tolerance_m / METRES_PER_DEGREE;
+            let rect =
+                Rect::new(Coord { x: p.x - rx, y: p.y - ry }, Coord { x: p.x + rx, y: p.y + ry });
+            GeomWithData::new(rect, v as u32)
+        })
+        .collect();
+    let vertex_tree = RTree::bulk_load(boxes);
+
+    // Undirected segment (low id, high id) → (t along low → high, vertex).
+    let mut inserts: FastMap<(u32, u32), Vec<(f64, u32)>> = FastMap::default();
+    for (seg, vertex) in tree.intersection_candidates_with_other_tree(&vertex_tree) {
+        let (a, b) = seg.data;
+        let v = vertex.data;
+        if a == v || b == v {
             continue;
         }
-        let rx = tolerance_m / metres_per_degree_lon(p.y);
-        let ry = tolerance_m / METRES_PER_DEGREE;
-        let env = AABB::from_corners(
-            geo::Point::new(p.x - rx, p.y - ry),
-            geo::Point::new(p.x + rx, p.y + ry),
-        );
-        for seg in tree.locate_in_envelope_intersecting(&env) {
-            let (ri, si) = seg.data;
-            let Some(ring) = snapped.rings.get(ri as usize) else { continue };
-            let n = ring.verts.len();
-            let a = ring.verts.get(si as usize).copied();
-            let b = ring.verts.get((si as usize + 1) % n.max(1)).copied();
-            if a == Some(v as u32) || b == Some(v as u32) {
-                continue;
-            }
-            let line = seg.geom();
-            let (t, d) = project(p, line.start, line.end);
-            if t > 0.0 && t < 1.0 && d <= tolerance_m {
-                inserts.push((ri, si, t, v as u32));
-            }
+        let Some(&p) = snapped.coords.get(v as usize) else { continue };
+        let line = seg.geom();
+        let (t, d) = project(p, line.start, line.end);
+        if t > 0.0 && t < 1.0 && d <= tolerance_m {
+            inserts.entry((a, b)).or_default().push((t, v));
         }
     }
     if inserts.is_empty() {
         return;
     }
-    inserts
-        .sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)).then(x.3.cmp(&y.3)));
+    for list in inserts.values_mut() {
+        list.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    }
 
-    let mut pending = inserts.iter().peekable();
-    for (ri, ring) in snapped.rings.iter_mut().enumerate() {
-        if pending.peek().is_none_or(|x| x.0 as usize != ri) {
+    for ring in &mut snapped.rings {
+        let next = ring.verts.iter().cycle().skip(1);
+        let touched =
+            ring.verts.iter().zip(next).any(|(&a, &b)| inserts.contains_key(&(a.min(b), a.max(b))));
+        if !touched {
             continue;
         }
         let mut out: Vec<u32> = Vec::with_capacity(ring.verts.len() + 4);
-        for (si, &a) in ring.verts.iter().enumerate() {
+        let next = ring.verts.iter().cycle().skip(1);
+        for (&a, &b) in ring.verts.iter().zip(next) {
             out.push(a);
-            while let Some(&&(r, s, _, v)) = pending.peek() {
-                if r as usize != ri || s as usize != si {
-                    break;
+            if let Some(list) = inserts.get(&(a.min(b), a.max(b))) {
+                if a < b {
+                    out.extend(list.iter().map(|&(_, v)| v));
+                } else {
+                    out.extend(list.iter().rev().map(|&(_, v)| v));
                 }
-                out.push(v);
-                pending.next();
             }
         }
         clean_ring(&mut out);
