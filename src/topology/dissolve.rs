@@ -154,8 +154,7 @@ pub(super) fn build_polygons(rings: Vec<Vec<Coord<f64>>>) -> MultiPolygon<f64> {
             holes.push(LineString::new(ring));
         }
     }
-    type Env = GeomWithData<Rect<f64>, usize>;
-    let tree: RTree<Env> = RTree::bulk_load(
+    let tree: RTree<GeomWithData<Rect<f64>, usize>> = RTree::bulk_load(
         exteriors
             .iter()
             .enumerate()

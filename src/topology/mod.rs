@@ -93,6 +93,9 @@ impl std::hash::Hasher for FastHasher {
 /// A `HashMap` with [`FastHasher`].
 type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
+/// A `HashSet` with [`FastHasher`].
+type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FastHasher>>;
+
 /// Default snap tolerance in metres: vertices of neighbouring zones closer
 /// than this are treated as the same point.
 pub const DEFAULT_SNAP_TOLERANCE_M: f64 = 1.0;
@@ -109,7 +112,7 @@ fn metres_per_degree_lon(lat: f64) -> f64 {
 /// Distance in metres between two lon/lat points (equirectangular
 /// approximation at their mean latitude; exact enough at snapping scales).
 fn distance_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let dx = (a.x - b.x) * metres_per_degree_lon((a.y + b.y) / 2.0);
+    let dx = (a.x - b.x) * metres_per_degree_lon(f64::midpoint(a.y, b.y));
     let dy = (a.y - b.y) * METRES_PER_DEGREE;
     dx.hypot(dy)
 }

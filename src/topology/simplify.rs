@@ -43,13 +43,13 @@ pub(super) fn importance(coords: &[Coord<f64>]) -> Vec<f64> {
         if j <= i + 1 {
             continue;
         }
-        let (Some(&a), Some(&b)) = (pts.get(i), pts.get(j)) else { continue };
+        let (Some(&from), Some(&to)) = (pts.get(i), pts.get(j)) else { continue };
         let best = pts
             .iter()
             .enumerate()
             .take(j)
             .skip(i + 1)
-            .map(|(k, &p)| (segment_distance(p, a, b), k))
+            .map(|(k, &p)| (segment_distance(p, from, to), k))
             .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
         let Some((d, k)) = best else { continue };
         let d = d.min(cap);

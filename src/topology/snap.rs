@@ -10,7 +10,7 @@ use geo::{Coord, Line, MultiPolygon, Rect};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::{distance_m, metres_per_degree_lon, FastMap, METRES_PER_DEGREE};
+use super::{distance_m, metres_per_degree_lon, FastMap, FastSet, METRES_PER_DEGREE};
 
 /// Smallest distance, in metres, at which a vertex counts as lying on a
 /// segment when the snap tolerance is 0 (floating-point noise only).
@@ -205,9 +205,9 @@ pub(super) fn snap_rings(zones: &[(String, MultiPolygon<f64>)], tolerance_m: f64
             rings.push(Ring { zone, polygon, exterior, verts });
         }
     }
-    let mut snapped = Snapped { coords: snapper.coords, rings };
-    insert_t_junctions(&mut snapped, snapper.tolerance_m.max(ON_SEGMENT_EPSILON_M));
-    snapped
+    let mut result = Snapped { coords: snapper.coords, rings };
+    insert_t_junctions(&mut result, snapper.tolerance_m.max(ON_SEGMENT_EPSILON_M));
+    result
 }
 
 /// Parameter along `a → b` of the foot of `p`, and the distance in metres
@@ -232,7 +232,7 @@ fn project(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
 /// (the two sides of a shared border are one segment).
 fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
     type Seg = GeomWithData<Line<f64>, (u32, u32)>;
-    let mut seen: FastMap<(u32, u32), ()> = FastMap::default();
+    let mut seen: FastSet<(u32, u32)> = FastSet::default();
     let mut segments: Vec<Seg> = Vec::new();
     let mut used = vec![false; snapped.coords.len()];
     for ring in &snapped.rings {
@@ -242,7 +242,7 @@ fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
                 *u = true;
             }
             let key = (a.min(b), a.max(b));
-            if seen.insert(key, ()).is_some() {
+            if !seen.insert(key) {
                 continue;
             }
             let (Some(&ca), Some(&cb)) =
@@ -276,16 +276,16 @@ fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
     // Undirected segment (low id, high id) → (t along low → high, vertex).
     let mut inserts: FastMap<(u32, u32), Vec<(f64, u32)>> = FastMap::default();
     for (seg, vertex) in tree.intersection_candidates_with_other_tree(&vertex_tree) {
-        let (a, b) = seg.data;
-        let v = vertex.data;
-        if a == v || b == v {
+        let (low, high) = seg.data;
+        let vert = vertex.data;
+        if low == vert || high == vert {
             continue;
         }
-        let Some(&p) = snapped.coords.get(v as usize) else { continue };
+        let Some(&point) = snapped.coords.get(vert as usize) else { continue };
         let line = seg.geom();
-        let (t, d) = project(p, line.start, line.end);
-        if t > 0.0 && t < 1.0 && d <= tolerance_m {
-            inserts.entry((a, b)).or_default().push((t, v));
+        let (t, dist) = project(point, line.start, line.end);
+        if t > 0.0 && t < 1.0 && dist <= tolerance_m {
+            inserts.entry((low, high)).or_default().push((t, vert));
         }
     }
     if inserts.is_empty() {

@@ -357,7 +357,7 @@ fn jittered_grid(
                 (corner(i, j), corner(i + 1, j), corner(i + 1, j + 1), corner(i, j + 1));
             let mut ring = vec![a, b];
             if extra.get(j * nx + i).copied().unwrap_or(false) {
-                ring.push(Coord { x: (b.x + c.x) / 2.0, y: (b.y + c.y) / 2.0 });
+                ring.push(Coord { x: f64::midpoint(b.x, c.x), y: f64::midpoint(b.y, c.y) });
             }
             ring.extend([c, d, a]);
             let poly = Polygon::new(LineString::new(ring), vec![]);
@@ -402,7 +402,7 @@ fn grid_case_strategy() -> impl Strategy<Value = GridCase> {
 fn directed_edges(mp: &MultiPolygon<f64>) -> HashSet<[u64; 4]> {
     mp.0.iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|r| r.lines())
+        .flat_map(LineString::lines)
         .map(|l| [l.start.x.to_bits(), l.start.y.to_bits(), l.end.x.to_bits(), l.end.y.to_bits()])
         .collect()
 }
@@ -441,7 +441,7 @@ proptest! {
             prop_assert!(b.groups.0 < b.groups.1);
             for line in &b.lines {
                 for seg in line.lines() {
-                    let mid = Point::new((seg.start.x + seg.end.x) / 2.0, (seg.start.y + seg.end.y) / 2.0);
+                    let mid = Point::new(f64::midpoint(seg.start.x, seg.end.x), f64::midpoint(seg.start.y, seg.end.y));
                     let on = |g: &str| b.zones.iter().any(|&z| {
                         case.groups[z] == Some(g)
                             && Euclidean.distance(&mid, zones[z].1.0[0].exterior()) < 1e-12
