@@ -634,3 +634,51 @@ fn timing_10k_jittered_zones() {
     // Inner edges, plus the outer boundary cut at its degree-3 nodes.
     assert_eq!(topo.arc_count(), 2 * nx * (ny - 1) + 4 * (nx - 1));
 }
+
+fn messy_zones_strategy() -> impl Strategy<Value = Vec<(String, MultiPolygon<f64>)>> {
+    let coord = (0_i32..6, 0_i32..6)
+        .prop_map(|(x, y)| (gx(0) + f64::from(x) * 1e-5, gy(0) + f64::from(y) * 1e-5));
+    let ring = proptest::collection::vec(coord, 0..8);
+    proptest::collection::vec(proptest::collection::vec(ring, 1..3), 1..6).prop_map(|zones| {
+        zones
+            .into_iter()
+            .enumerate()
+            .map(|(i, rings)| {
+                let mut rings = rings.into_iter().map(LineString::from);
+                let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
+                let poly = Polygon::new(exterior, rings.collect());
+                (format!("z{}", i % 3), MultiPolygon::new(vec![poly]))
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Overlapping, self-intersecting, degenerate and duplicate-id zones
+    /// never make any query panic or hang.
+    #[test]
+    fn prop_messy_zones_never_panic(zones in messy_zones_strategy(), tol in 0.0_f64..3.0) {
+        let topo = Topology::build(&zones, tol);
+        let groups = ["a", "b", "a", "c", "b", "a"];
+        let _ = topo.shared_borders(|z| groups.get(z).copied());
+        let _ = topo.dissolve(|z| groups.get(z).copied());
+        let simple = topo.simplify(1.0);
+        for mp in simple.zone_polygons() {
+            for p in &mp.0 {
+                prop_assert!(p.exterior().0.len() >= 4);
+            }
+        }
+        for z in 0..topo.zone_count() {
+            for rings in topo.zone_arc_rings(z) {
+                for refs in rings {
+                    for r in refs {
+                        let i = if r >= 0 { r } else { !r };
+                        prop_assert!(topo.arc(usize::try_from(i).unwrap()).is_some());
+                    }
+                }
+            }
+        }
+    }
+}
