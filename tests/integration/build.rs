@@ -113,6 +113,15 @@ fn broken_input_writes_nothing_and_keeps_last_good_layers() {
     w.demo("q");
     assert!(w.run(&["build", "q"]).status.success());
     let good = w.read("q/out/control.geojson");
+    let names = |w: &Workdir| {
+        let mut n: Vec<_> = std::fs::read_dir(w.path().join("q/out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        n.sort();
+        n
+    };
+    let before = names(&w);
     let control = w.read("q/control.csv");
     w.write(
         "q/control.csv",
