@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod cli;
+mod examples;
 mod golden;
 mod topology;
 mod util;
