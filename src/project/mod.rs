@@ -14,6 +14,8 @@ use crate::crs::Crs;
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
 use crate::model::{ControlRow, DateParser, Force, Incident, Moment, NameIndex, Zone};
 use crate::read::control::ForceRegistry;
+use crate::read::decode::Encoding;
+use crate::read::presets::Preset;
 use crate::read::zones::ZoneOptions;
 use crate::read::{self, Table};
 use std::path::{Path, PathBuf};
@@ -71,6 +73,12 @@ pub struct Settings {
     pub snap_m: f64,
     /// Simplification tolerance in metres, if any.
     pub simplify_m: Option<f64>,
+    /// Incidents export preset (`None`: detected from the header).
+    pub preset: Option<Preset>,
+    /// Declared encoding of the CSV files (`None`: detected).
+    pub encoding: Option<Encoding>,
+    /// Repair zone geometry where possible (`--repair`).
+    pub repair: bool,
 }
 
 impl Settings {
@@ -128,7 +136,24 @@ impl Settings {
         if simplify_m.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err(Error::usage("invalid --simplify — give metres, e.g. 10"));
         }
+        let preset = match o.preset.clone().or(config.preset) {
+            None => None,
+            Some(s) => Some(Preset::parse(&s).ok_or_else(|| {
+                Error::usage(format!("invalid --preset \"{s}\" — use acled or ucdp"))
+            })?),
+        };
+        let encoding = match o.encoding.clone().or(config.encoding) {
+            None => None,
+            Some(s) => Some(Encoding::parse(&s).ok_or_else(|| {
+                Error::usage(format!(
+                    "invalid --encoding \"{s}\" — use utf-8, utf-16le, utf-16be or windows-1252"
+                ))
+            })?),
+        };
         Ok(Settings {
+            preset,
+            encoding,
+            repair: o.repair,
             zones: pick(&o.zones, config.zones, "zones.geojson"),
             control: pick(&o.control, config.control, "control.csv"),
             incidents: pick(&o.incidents, config.incidents, "incidents.csv"),
@@ -271,8 +296,11 @@ impl Project {
     #[must_use]
     pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
-        let zone_opts =
-            ZoneOptions { zone_key: settings.zone_key.clone(), crs: settings.zones_crs.clone() };
+        let zone_opts = ZoneOptions {
+            zone_key: settings.zone_key.clone(),
+            crs: settings.zones_crs.clone(),
+            repair: settings.repair,
+        };
         let mut zones = if sources.zones.is_empty() {
             Vec::new()
         } else {
@@ -294,9 +322,14 @@ impl Project {
         }
         let mut registry = match &sources.forces {
             Some(bytes) => {
-                let forces = Table::from_bytes(Path::new(&settings.forces), bytes, &mut diags)
-                    .map(|t| read::forces::read(&t, &mut diags))
-                    .unwrap_or_default();
+                let forces = Table::from_bytes_with(
+                    Path::new(&settings.forces),
+                    bytes,
+                    settings.encoding,
+                    &mut diags,
+                )
+                .map(|t| read::forces::read(&t, &mut diags))
+                .unwrap_or_default();
                 ForceRegistry::from_forces(forces)
             }
             None => ForceRegistry::implicit(),
@@ -305,21 +338,44 @@ impl Project {
         let control = if sources.control.is_empty() {
             Vec::new()
         } else {
-            Table::from_bytes(Path::new(&settings.control), &sources.control, &mut diags)
-                .map(|t| {
-                    read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags)
-                })
-                .unwrap_or_default()
+            Table::from_bytes_with(
+                Path::new(&settings.control),
+                &sources.control,
+                settings.encoding,
+                &mut diags,
+            )
+            .map(|t| read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags))
+            .unwrap_or_default()
         };
         if registry.implicit {
             read::forces::assign_colors(&mut registry.forces);
         }
         let incidents = match &sources.incidents {
-            Some(bytes) => Table::from_bytes(Path::new(&settings.incidents), bytes, &mut diags)
-                .map(|t| read::incidents::read(&t, &zones, &zone_names, date_format, &mut diags))
-                .unwrap_or_default(),
+            Some(bytes) => Table::from_bytes_with(
+                Path::new(&settings.incidents),
+                bytes,
+                settings.encoding,
+                &mut diags,
+            )
+            .map(|t| {
+                read::incidents::read(
+                    &t,
+                    &zones,
+                    &zone_names,
+                    date_format,
+                    settings.preset,
+                    &mut diags,
+                )
+            })
+            .unwrap_or_default(),
             None => Vec::new(),
         };
+        read::sanity::swapped_coordinates(
+            Path::new(&settings.incidents),
+            &incidents,
+            &zones,
+            &mut diags,
+        );
         diags.sort();
         Loaded {
             project: Project {

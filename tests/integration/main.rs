@@ -1,4 +1,12 @@
 //! Integration tests: run the `frontline` binary on real projects.
+// why: helpers outside `#[test]` functions may unwrap and panic like the tests themselves
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr
+)]
 
 mod build;
 mod check;
