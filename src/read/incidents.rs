@@ -198,7 +198,7 @@ fn locate(
         if cols.roles.skip_unlocated {
             let at = cols.lat.map_or_else(|| table.record(row), |c| table.cell(row, c));
             let id = cols.id.map_or("", |c| row.get(c));
-            let preset = cols.preset.map_or("", Preset::name);
+            let preset = cols.preset.map_or("", Preset::label);
             diags.push(
                 Diagnostic::warning(at, "incident has no coordinates; skipped")
                     .with_value(id)
@@ -265,10 +265,15 @@ fn coordinate(
             None
         }
         None => {
+            let hint = if s.contains(['°', '\'', '"']) {
+                "write decimal degrees, e.g. 37.0522 for 37°03'08\"; convert degrees, minutes and seconds first"
+            } else {
+                "write decimal degrees, e.g. 37.0522"
+            };
             diags.push(
                 Diagnostic::error(table.cell(row, column), format!("invalid {what}"))
                     .with_value(s)
-                    .with_hint("write decimal degrees, e.g. 37.0522"),
+                    .with_hint(hint),
             );
             None
         }

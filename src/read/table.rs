@@ -304,7 +304,18 @@ impl Table {
                 }
             }
             let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-            let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
+            // A line break inside a quoted field reads as `\n`, whatever the file uses.
+            let fields: Vec<String> = record
+                .iter()
+                .map(|f| {
+                    let f = f.trim();
+                    if f.contains('\r') {
+                        f.replace("\r\n", "\n")
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect();
             if fields.iter().all(String::is_empty) {
                 continue;
             }
@@ -341,10 +352,9 @@ impl Table {
                 }
             }
         }
-        let lines_in = |s: &str| s.matches('\n').count();
         if let Some(open) = unclosed {
             let line = lines.line_of(open);
-            let rest = lines_in(text.get(open..).unwrap_or(""));
+            let rest = text.get(open..).unwrap_or("").lines().count();
             diags.push(
                 Diagnostic::error(
                     Location::Record { path: path.to_path_buf(), line },
@@ -352,7 +362,7 @@ impl Table {
                 )
                 .with_hint(format!(
                     "the quoted field that opens on this line runs to the end of the file ({}); close it with \" or remove the stray quote",
-                    crate::error::plural(rest + 1, "line")
+                    crate::error::plural(rest, "line")
                 )),
             );
             // The record holding the open quote swallowed the rest of the file.
@@ -471,7 +481,7 @@ mod tests {
         let (t, d) = table("id,txt\n1,\"foo\"\"\n2,bar\n");
         assert!(t.unwrap().rows.is_empty());
         let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
-        insta::assert_snapshot!(msgs.join("\n"), @"t.csv:2: unclosed quote — the quoted field that opens on this line runs to the end of the file (3 lines); close it with \" or remove the stray quote");
+        insta::assert_snapshot!(msgs.join("\n"), @"t.csv:2: unclosed quote — the quoted field that opens on this line runs to the end of the file (2 lines); close it with \" or remove the stray quote");
         // a quote inside an unquoted field is text, as csv reads it
         assert_eq!(unclosed_quote("id,coord\n1,50°46'06.6\"N\n", b','), None);
         assert_eq!(unclosed_quote("a,\"b\"\"\"\n", b','), None);

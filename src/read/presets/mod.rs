@@ -42,6 +42,15 @@ impl Preset {
         }
     }
 
+    /// The name of the export in prose (`ACLED`, `UCDP GED`).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Acled => "ACLED",
+            Preset::Ucdp => "UCDP GED",
+        }
+    }
+
     /// Recognise an export from its header: every column the preset
     /// identifies itself by must be present.
     #[must_use]
