@@ -245,8 +245,20 @@ impl Project {
                 Err(e) => Err(Error::io(dir.join(name), e)),
             }
         };
+        // An empty file reads like a missing one in `from_sources`: say so here.
+        let empty = |diags: &mut Diagnostics, name: &str, bytes: &[u8], hint: &str| {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                diags.push(
+                    Diagnostic::error(Location::File { path: name.into() }, "file is empty")
+                        .with_hint(hint),
+                );
+            }
+        };
         let zones = match read_opt(&settings.zones)? {
-            Some(b) => String::from_utf8_lossy(&b).into_owned(),
+            Some(b) => {
+                empty(&mut diags, &settings.zones, &b, "export the zones from your GIS as GeoJSON");
+                read::decode::decode(&b).text
+            }
             None => {
                 diags.push(
                     Diagnostic::error(Location::File { path: settings.zones.clone().into() }, "zones file not found")
@@ -256,7 +268,15 @@ impl Project {
             }
         };
         let control = match read_opt(&settings.control)? {
-            Some(b) => b,
+            Some(b) => {
+                empty(
+                    &mut diags,
+                    &settings.control,
+                    &b,
+                    "add a header line zone,force,since and rows",
+                );
+                b
+            }
             None => {
                 diags.push(
                     Diagnostic::error(

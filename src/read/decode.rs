@@ -4,8 +4,10 @@
 //! still match what the user sees in an editor.
 //!
 //! A declared encoding (`encoding = "windows-1252"` in `frontline.toml`,
-//! `--encoding`) replaces the guess; a byte-order mark still wins, because
-//! it cannot be wrong.
+//! `--encoding`) replaces the guess: Windows-1252 is then the silent
+//! fallback for files that are not UTF-8 (a project mixes files from several
+//! machines), UTF-16 is read without a BOM, and UTF-8 makes invalid bytes an
+//! error. A byte-order mark always wins, because it cannot be wrong.
 //!
 //! This module does not split lines or fields; see `table`.
 
@@ -87,9 +89,11 @@ pub fn decode_declared(bytes: &[u8], declared: Option<Encoding>) -> (Decoded, Op
     match declared {
         None => (decode(bytes), None),
         Some(_) if has_bom => (decode(bytes), None),
-        Some(Encoding::Windows1252) => {
-            (decoded(encoding_rs::WINDOWS_1252, Encoding::Windows1252), None)
-        }
+        // Declared as the fallback: UTF-8 files stay UTF-8, others are 1252.
+        Some(Encoding::Windows1252) => match std::str::from_utf8(bytes) {
+            Ok(text) => (Decoded { text: text.to_string(), encoding: Encoding::Utf8 }, None),
+            Err(_) => (decoded(encoding_rs::WINDOWS_1252, Encoding::Windows1252), None),
+        },
         Some(Encoding::Utf16Le) => (decoded(encoding_rs::UTF_16LE, Encoding::Utf16Le), None),
         Some(Encoding::Utf16Be) => (decoded(encoding_rs::UTF_16BE, Encoding::Utf16Be), None),
         Some(Encoding::Utf8 | Encoding::Utf8Bom) => match std::str::from_utf8(bytes) {
@@ -158,9 +162,11 @@ mod tests {
         assert_eq!(Encoding::parse("latin1"), Some(Encoding::Windows1252));
         assert_eq!(Encoding::parse("UTF_8"), Some(Encoding::Utf8));
         assert_eq!(Encoding::parse("ebcdic"), None);
-        // "Ã©" is valid UTF-8 for "é" but, declared 1252, reads as two characters
-        let (d, bad) = decode_declared("é".as_bytes(), Some(Encoding::Windows1252));
-        assert_eq!((d.text.as_str(), bad), ("Ã©", None));
+        // 1252 is declared as the fallback: valid UTF-8 stays UTF-8
+        let (d, _) = decode_declared("é".as_bytes(), Some(Encoding::Windows1252));
+        assert_eq!((d.text.as_str(), d.encoding), ("é", Encoding::Utf8));
+        let (d, _) = decode_declared(b"caf\xE9", Some(Encoding::Windows1252));
+        assert_eq!((d.text.as_str(), d.encoding), ("café", Encoding::Windows1252));
         let (d, bad) = decode_declared(b"ok\n\xEE", Some(Encoding::Utf8));
         assert_eq!((d.encoding, bad), (Encoding::Utf8, Some(3)));
         // a BOM wins over the declaration

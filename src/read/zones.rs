@@ -516,4 +516,26 @@ mod tests {
         assert!(first.starts_with("zones.geojson:2:"), "{first}");
         assert!(first.contains("invalid JSON"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_zones_reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400), repair in proptest::bool::ANY) {
+            let text = String::from_utf8_lossy(&bytes);
+            let opts = ZoneOptions { repair, ..ZoneOptions::default() };
+            let mut d = Diagnostics::new();
+            let _ = read_geojson(Path::new("z.geojson"), &text, &opts, &mut d);
+        }
+
+        #[test]
+        fn prop_any_ring_is_read_or_reported(ring in proptest::collection::vec((-2i8..3, -2i8..3), 0..8), repair in proptest::bool::ANY) {
+            let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+            let text = project_of(&[&format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, coords.join(","))]);
+            let opts = ZoneOptions { repair, ..ZoneOptions::default() };
+            let mut d = Diagnostics::new();
+            let z = read_geojson(Path::new("z.geojson"), &text, &opts, &mut d);
+            // a zone that is read is valid; one that is not is reported
+            proptest::prop_assert!(z.iter().all(|z| z.geometry.is_valid()));
+            proptest::prop_assert!(!z.is_empty() || d.has_errors());
+        }
+    }
 }

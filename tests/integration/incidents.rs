@@ -215,6 +215,7 @@ fn gdal_csv_fixtures_read_or_are_reported() {
 /// What the reader makes of each messy file in `tests/fixtures/read/`
 /// (one quirk per file, named for it).
 #[test]
+#[allow(clippy::too_many_lines)]
 fn messy_fixtures_read_or_are_reported() {
     let dir = crate::util::repo().join("tests/fixtures/read");
     let mut names: Vec<_> =

@@ -13,5 +13,6 @@ mod check;
 mod cli;
 mod golden;
 mod incidents;
+mod regression;
 mod util;
 mod validators;

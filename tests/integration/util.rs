@@ -48,6 +48,7 @@ impl Workdir {
     }
 
     /// Copy a folder (recursively) into the workdir under `rel`.
+    #[allow(dead_code)] // why: a helper for topic modules that copy fixture projects
     pub fn copy_dir(&self, from: &Path, rel: &str) {
         copy_dir(from, &self.path().join(rel));
     }
