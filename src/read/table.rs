@@ -547,5 +547,11 @@ mod tests {
             let mut d = Diagnostics::new();
             let _ = Table::from_bytes(Path::new("f.csv"), &bytes, &mut d);
         }
+
+        #[test]
+        fn prop_csvish_text_never_panics(text in "[a1,;|\t\"\r\n# ]{0,200}") {
+            let mut d = Diagnostics::new();
+            let _ = Table::from_bytes(Path::new("f.csv"), text.as_bytes(), &mut d);
+        }
     }
 }
