@@ -43,6 +43,11 @@ pub struct Config {
     pub snap: Option<f64>,
     /// Simplification tolerance in metres.
     pub simplify: Option<f64>,
+    /// Incidents export preset: `acled` or `ucdp` (default: detected).
+    pub preset: Option<String>,
+    /// Encoding of the CSV files when they have no BOM and are not UTF-8,
+    /// e.g. `windows-1252` (default: detected, with a warning).
+    pub encoding: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -63,6 +68,8 @@ const KEYS: &[&str] = &[
     "lang",
     "snap",
     "simplify",
+    "preset",
+    "encoding",
 ];
 
 impl Config {

@@ -14,6 +14,8 @@ use crate::crs::Crs;
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
 use crate::model::{ControlRow, DateParser, Force, Incident, Moment, NameIndex, Zone};
 use crate::read::control::ForceRegistry;
+use crate::read::decode::Encoding;
+use crate::read::presets::Preset;
 use crate::read::zones::ZoneOptions;
 use crate::read::{self, Table};
 use std::path::{Path, PathBuf};
@@ -71,6 +73,12 @@ pub struct Settings {
     pub snap_m: f64,
     /// Simplification tolerance in metres, if any.
     pub simplify_m: Option<f64>,
+    /// Incidents export preset (`None`: detected from the header).
+    pub preset: Option<Preset>,
+    /// Declared encoding of the CSV files (`None`: detected).
+    pub encoding: Option<Encoding>,
+    /// Repair zone geometry where possible (`--repair`).
+    pub repair: bool,
 }
 
 impl Settings {
@@ -128,7 +136,24 @@ impl Settings {
         if simplify_m.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err(Error::usage("invalid --simplify — give metres, e.g. 10"));
         }
+        let preset = match o.preset.clone().or(config.preset) {
+            None => None,
+            Some(s) => Some(Preset::parse(&s).ok_or_else(|| {
+                Error::usage(format!("invalid --preset \"{s}\" — use acled or ucdp"))
+            })?),
+        };
+        let encoding = match o.encoding.clone().or(config.encoding) {
+            None => None,
+            Some(s) => Some(Encoding::parse(&s).ok_or_else(|| {
+                Error::usage(format!(
+                    "invalid --encoding \"{s}\" — use utf-8, utf-16le, utf-16be or windows-1252"
+                ))
+            })?),
+        };
         Ok(Settings {
+            preset,
+            encoding,
+            repair: o.repair,
             zones: pick(&o.zones, config.zones, "zones.geojson"),
             control: pick(&o.control, config.control, "control.csv"),
             incidents: pick(&o.incidents, config.incidents, "incidents.csv"),
@@ -220,8 +245,20 @@ impl Project {
                 Err(e) => Err(Error::io(dir.join(name), e)),
             }
         };
+        // An empty file reads like a missing one in `from_sources`: say so here.
+        let empty = |diags: &mut Diagnostics, name: &str, bytes: &[u8], hint: &str| {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                diags.push(
+                    Diagnostic::error(Location::File { path: name.into() }, "file is empty")
+                        .with_hint(hint),
+                );
+            }
+        };
         let zones = match read_opt(&settings.zones)? {
-            Some(b) => String::from_utf8_lossy(&b).into_owned(),
+            Some(b) => {
+                empty(&mut diags, &settings.zones, &b, "export the zones from your GIS as GeoJSON");
+                read::decode::decode(&b).text
+            }
             None => {
                 diags.push(
                     Diagnostic::error(Location::File { path: settings.zones.clone().into() }, "zones file not found")
@@ -231,7 +268,15 @@ impl Project {
             }
         };
         let control = match read_opt(&settings.control)? {
-            Some(b) => b,
+            Some(b) => {
+                empty(
+                    &mut diags,
+                    &settings.control,
+                    &b,
+                    "add a header line zone,force,since and rows",
+                );
+                b
+            }
             None => {
                 diags.push(
                     Diagnostic::error(
@@ -271,8 +316,11 @@ impl Project {
     #[must_use]
     pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
-        let zone_opts =
-            ZoneOptions { zone_key: settings.zone_key.clone(), crs: settings.zones_crs.clone() };
+        let zone_opts = ZoneOptions {
+            zone_key: settings.zone_key.clone(),
+            crs: settings.zones_crs.clone(),
+            repair: settings.repair,
+        };
         let mut zones = if sources.zones.is_empty() {
             Vec::new()
         } else {
@@ -294,9 +342,14 @@ impl Project {
         }
         let mut registry = match &sources.forces {
             Some(bytes) => {
-                let forces = Table::from_bytes(Path::new(&settings.forces), bytes, &mut diags)
-                    .map(|t| read::forces::read(&t, &mut diags))
-                    .unwrap_or_default();
+                let forces = Table::from_bytes_with(
+                    Path::new(&settings.forces),
+                    bytes,
+                    settings.encoding,
+                    &mut diags,
+                )
+                .map(|t| read::forces::read(&t, &mut diags))
+                .unwrap_or_default();
                 ForceRegistry::from_forces(forces)
             }
             None => ForceRegistry::implicit(),
@@ -305,21 +358,44 @@ impl Project {
         let control = if sources.control.is_empty() {
             Vec::new()
         } else {
-            Table::from_bytes(Path::new(&settings.control), &sources.control, &mut diags)
-                .map(|t| {
-                    read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags)
-                })
-                .unwrap_or_default()
+            Table::from_bytes_with(
+                Path::new(&settings.control),
+                &sources.control,
+                settings.encoding,
+                &mut diags,
+            )
+            .map(|t| read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags))
+            .unwrap_or_default()
         };
         if registry.implicit {
             read::forces::assign_colors(&mut registry.forces);
         }
         let incidents = match &sources.incidents {
-            Some(bytes) => Table::from_bytes(Path::new(&settings.incidents), bytes, &mut diags)
-                .map(|t| read::incidents::read(&t, &zones, &zone_names, date_format, &mut diags))
-                .unwrap_or_default(),
+            Some(bytes) => Table::from_bytes_with(
+                Path::new(&settings.incidents),
+                bytes,
+                settings.encoding,
+                &mut diags,
+            )
+            .map(|t| {
+                read::incidents::read(
+                    &t,
+                    &zones,
+                    &zone_names,
+                    date_format,
+                    settings.preset,
+                    &mut diags,
+                )
+            })
+            .unwrap_or_default(),
             None => Vec::new(),
         };
+        read::sanity::swapped_coordinates(
+            Path::new(&settings.incidents),
+            &incidents,
+            &zones,
+            &mut diags,
+        );
         diags.sort();
         Loaded {
             project: Project {

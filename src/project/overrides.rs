@@ -41,4 +41,10 @@ pub struct Overrides {
     pub snap: Option<f64>,
     /// `--simplify` in metres.
     pub simplify: Option<f64>,
+    /// `--preset` (`acled` or `ucdp`).
+    pub preset: Option<String>,
+    /// `--encoding` (e.g. `windows-1252`).
+    pub encoding: Option<String>,
+    /// `--repair`: fix what can be fixed in the zones, with a warning each.
+    pub repair: bool,
 }

@@ -164,13 +164,30 @@ pub(crate) fn date_parser(
     match SlashOrder::detect(values) {
         Some(order) => parser.with_order(order),
         None => {
-            diags.push(
-                Diagnostic::error(
-                    Location::File { path: table.path.clone() },
-                    "dates mix day-first and month-first forms",
-                )
-                .with_hint("set date_format in frontline.toml, e.g. date_format = \"%d/%m/%Y\""),
+            // Name one cell of each form, so the user can see the clash.
+            let first = |want: SlashOrder| {
+                table.rows.iter().find_map(|r| {
+                    columns.iter().flatten().find_map(|c| {
+                        let v = r.get(*c);
+                        (SlashOrder::detect([v]) == Some(want)).then_some((r, *c, v))
+                    })
+                })
+            };
+            let (day, month) = (first(SlashOrder::DayFirst), first(SlashOrder::MonthFirst));
+            let location = month.map_or_else(
+                || Location::File { path: table.path.clone() },
+                |(r, c, _)| table.cell(r, c),
             );
+            let mut d = Diagnostic::error(location, "dates mix day-first and month-first forms");
+            if let Some((_, _, v)) = month {
+                d = d.with_value(v);
+            }
+            let day_line = day.map_or(String::new(), |(r, _, v)| {
+                format!("line {} has the day first (\"{v}\"); ", r.line)
+            });
+            diags.push(d.with_hint(format!(
+                "{day_line}set date_format in frontline.toml, e.g. date_format = \"%d/%m/%Y\""
+            )));
             parser
         }
     }

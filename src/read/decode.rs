@@ -3,6 +3,12 @@
 //! bytes that are not UTF-8. Transcoding keeps every newline, so line numbers
 //! still match what the user sees in an editor.
 //!
+//! A declared encoding (`encoding = "windows-1252"` in `frontline.toml`,
+//! `--encoding`) replaces the guess: Windows-1252 is then the silent
+//! fallback for files that are not UTF-8 (a project mixes files from several
+//! machines), UTF-16 is read without a BOM, and UTF-8 makes invalid bytes an
+//! error. A byte-order mark always wins, because it cannot be wrong.
+//!
 //! This module does not split lines or fields; see `table`.
 
 /// Text decoded from a file, and how it was encoded.
@@ -40,6 +46,63 @@ impl Encoding {
             Encoding::Utf16Be => "UTF-16BE",
             Encoding::Windows1252 => "Windows-1252",
         }
+    }
+}
+
+impl Encoding {
+    /// Parse a declared encoding name: `utf-8`, `utf-16le`, `utf-16be`,
+    /// `windows-1252` (also `cp1252`, `latin1`, `iso-8859-1`, which Excel
+    /// users mean when they say "ANSI").
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Encoding> {
+        let key: String = name
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match key.as_str() {
+            "utf8" => Some(Encoding::Utf8),
+            "utf8bom" | "utf8sig" => Some(Encoding::Utf8Bom),
+            "utf16" | "utf16le" | "unicode" => Some(Encoding::Utf16Le),
+            "utf16be" => Some(Encoding::Utf16Be),
+            "windows1252" | "cp1252" | "latin1" | "iso88591" | "ansi" => {
+                Some(Encoding::Windows1252)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Decode bytes in a declared encoding; a byte-order mark still wins.
+/// Returns the text and, for a declared UTF-8 file that is not valid UTF-8,
+/// the byte offset of the first invalid byte (the text is then decoded
+/// lossily).
+#[must_use]
+pub fn decode_declared(bytes: &[u8], declared: Option<Encoding>) -> (Decoded, Option<usize>) {
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF");
+    let decoded = |enc: &'static encoding_rs::Encoding, encoding| {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        Decoded { text: text.into_owned(), encoding }
+    };
+    match declared {
+        None => (decode(bytes), None),
+        Some(_) if has_bom => (decode(bytes), None),
+        // Declared as the fallback: UTF-8 files stay UTF-8, others are 1252.
+        Some(Encoding::Windows1252) => match std::str::from_utf8(bytes) {
+            Ok(text) => (Decoded { text: text.to_string(), encoding: Encoding::Utf8 }, None),
+            Err(_) => (decoded(encoding_rs::WINDOWS_1252, Encoding::Windows1252), None),
+        },
+        Some(Encoding::Utf16Le) => (decoded(encoding_rs::UTF_16LE, Encoding::Utf16Le), None),
+        Some(Encoding::Utf16Be) => (decoded(encoding_rs::UTF_16BE, Encoding::Utf16Be), None),
+        Some(Encoding::Utf8 | Encoding::Utf8Bom) => match std::str::from_utf8(bytes) {
+            Ok(text) => (Decoded { text: text.to_string(), encoding: Encoding::Utf8 }, None),
+            Err(e) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                (Decoded { text, encoding: Encoding::Utf8 }, Some(e.valid_up_to()))
+            }
+        },
     }
 }
 
@@ -91,5 +154,23 @@ mod tests {
         assert_eq!(decode(&utf16be).text, "حي طي");
         let d = decode(b"Qamishl\xEE");
         assert_eq!((d.text.as_str(), d.encoding), ("Qamishlî", Encoding::Windows1252));
+    }
+
+    #[test]
+    fn declared_encodings() {
+        assert_eq!(Encoding::parse("Windows-1252"), Some(Encoding::Windows1252));
+        assert_eq!(Encoding::parse("latin1"), Some(Encoding::Windows1252));
+        assert_eq!(Encoding::parse("UTF_8"), Some(Encoding::Utf8));
+        assert_eq!(Encoding::parse("ebcdic"), None);
+        // 1252 is declared as the fallback: valid UTF-8 stays UTF-8
+        let (d, _) = decode_declared("é".as_bytes(), Some(Encoding::Windows1252));
+        assert_eq!((d.text.as_str(), d.encoding), ("é", Encoding::Utf8));
+        let (d, _) = decode_declared(b"caf\xE9", Some(Encoding::Windows1252));
+        assert_eq!((d.text.as_str(), d.encoding), ("café", Encoding::Windows1252));
+        let (d, bad) = decode_declared(b"ok\n\xEE", Some(Encoding::Utf8));
+        assert_eq!((d.encoding, bad), (Encoding::Utf8, Some(3)));
+        // a BOM wins over the declaration
+        let (d, _) = decode_declared(b"\xEF\xBB\xBFx", Some(Encoding::Windows1252));
+        assert_eq!((d.text.as_str(), d.encoding), ("x", Encoding::Utf8Bom));
     }
 }

@@ -4,22 +4,17 @@
 //! `lon`/`lng`/`long`/`longitude`/`x`, or a WKT `POINT` column). A row with
 //! only a `place` naming a zone is put at the zone's interior point. Known
 //! numeric columns (`fatalities`, ACLED's and UCDP's counts and precisions)
-//! become numbers; every other column is carried through as text.
+//! become numbers; every other column is carried through as text. Which
+//! header plays which role comes from `read::presets` (ACLED, UCDP GED, or
+//! the generic names).
 
 use super::control::{date_parser, parse_date};
+use super::presets::{self, Preset, Roles};
 use super::table::{parse_number, Row, Table};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::model::{Incident, LocationPrecision, Lookup, NameIndex, Zone};
 use geo::{InteriorPoint, Point};
 use serde_json::{Map, Value};
-
-/// Header names of each role, in order of preference.
-const ID: &[&str] = &["id", "event_id_cnty", "event_id", "incident_id"];
-const DATE: &[&str] = &["date", "event_date", "date_start", "datetime", "time"];
-const LAT: &[&str] = &["lat", "latitude", "y"];
-const LON: &[&str] = &["lon", "lng", "long", "longitude", "x"];
-const WKT: &[&str] = &["wkt", "geometry", "geom_wkt", "the_geom"];
-const PLACE: &[&str] = &["place", "zone", "location"];
 
 /// Columns whose values are numbers in the output.
 const NUMERIC: &[&str] = &[
@@ -58,31 +53,44 @@ pub struct IncidentColumns {
     lon: Option<usize>,
     wkt: Option<usize>,
     place: Option<usize>,
-    /// ACLED `geo_precision` or UCDP `where_prec`.
+    /// ACLED `geo_precision` or UCDP `where_prec`, and the approximate threshold.
     precision: Option<(usize, u32)>,
     numeric: Vec<bool>,
+    /// The export preset in use, if any.
+    pub preset: Option<Preset>,
+    roles: &'static Roles,
 }
 
 impl IncidentColumns {
-    /// Detect the columns from a header; `None` (and a diagnostic) when a
-    /// required column is missing.
-    pub fn detect(table: &Table, diags: &mut Diagnostics) -> Option<Self> {
-        let Some(date) = table.column(DATE) else {
-            table.missing_column("date", diags);
+    /// Detect the columns from a header, with the `forced` preset or the one
+    /// the header shows; `None` (and a diagnostic) when a required column is
+    /// missing.
+    pub fn detect(table: &Table, forced: Option<Preset>, diags: &mut Diagnostics) -> Option<Self> {
+        let (preset, roles) = presets::roles_for(forced, &table.headers);
+        let Some(date) = table.column(roles.date) else {
+            table.missing_column(roles.date.first().copied().unwrap_or("date"), diags);
             return None;
         };
-        let lat = table.column(LAT);
-        let lon = table.column(LON);
-        let wkt = table.column(WKT);
-        let place = table.column(PLACE);
+        let lat = table.column(roles.lat);
+        let lon = table.column(roles.lon);
+        let wkt = table.column(roles.wkt);
+        let place = table.column(roles.place);
         if (lat.is_none() || lon.is_none()) && wkt.is_none() && place.is_none() {
-            table.missing_column("lat and lon (or wkt, or place)", diags);
+            let what = if roles.place.is_empty() {
+                "latitude and longitude"
+            } else {
+                "lat and lon (or wkt, or place)"
+            };
+            table.missing_column(what, diags);
             return None;
         }
-        let precision = table
-            .column(&["geo_precision"])
-            .map(|c| (c, 3))
-            .or_else(|| table.column(&["where_prec"]).map(|c| (c, 3)));
+        let precision = match roles.precision {
+            Some((name, threshold)) => table.column(&[name]).map(|c| (c, threshold)),
+            None => table
+                .column(&["geo_precision"])
+                .map(|c| (c, 3))
+                .or_else(|| table.column(&["where_prec"]).map(|c| (c, 3))),
+        };
         let numeric = table
             .headers
             .iter()
@@ -92,7 +100,7 @@ impl IncidentColumns {
             })
             .collect();
         Some(IncidentColumns {
-            id: table.column(ID),
+            id: table.column(roles.id),
             date,
             lat,
             lon,
@@ -100,6 +108,8 @@ impl IncidentColumns {
             place,
             precision,
             numeric,
+            preset,
+            roles,
         })
     }
 }
@@ -110,16 +120,18 @@ pub fn read(
     zones: &[Zone],
     names: &NameIndex,
     date_format: Option<&str>,
+    preset: Option<Preset>,
     diags: &mut Diagnostics,
 ) -> Vec<Incident> {
-    let Some(cols) = IncidentColumns::detect(table, diags) else { return Vec::new() };
+    let Some(cols) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
     let parser = date_parser(table, &[Some(cols.date)], date_format, diags);
     let mut out = Vec::with_capacity(table.rows.len());
     let mut ids = std::collections::BTreeMap::new();
     for row in &table.rows {
-        let Some(date) = parse_date(table, row, cols.date, &parser, diags) else { continue };
-        let Some((point, precision, place_zone)) = locate(table, row, &cols, zones, names, diags)
-        else {
+        // Both are checked before skipping, so that every bad cell is reported.
+        let date = parse_date(table, row, cols.date, &parser, diags);
+        let location = locate(table, row, &cols, zones, names, diags);
+        let (Some(date), Some((point, precision, place_zone))) = (date, location) else {
             continue;
         };
         let id = match row.value(cols.id) {
@@ -183,6 +195,19 @@ fn locate(
         };
     }
     let Some(c) = cols.place.filter(|c| !row.get(*c).is_empty()) else {
+        if cols.roles.skip_unlocated {
+            let at = cols.lat.map_or_else(|| table.record(row), |c| table.cell(row, c));
+            let id = cols.id.map_or("", |c| row.get(c));
+            let preset = cols.preset.map_or("", Preset::label);
+            diags.push(
+                Diagnostic::warning(at, "incident has no coordinates; skipped")
+                    .with_value(id)
+                    .with_hint(format!(
+                        "the {preset} export gives no latitude and longitude for this event"
+                    )),
+            );
+            return None;
+        }
         diags.push(
             Diagnostic::error(table.record(row), "incident has no location")
                 .with_hint("give lat and lon, or a place that names a zone"),
@@ -240,10 +265,15 @@ fn coordinate(
             None
         }
         None => {
+            let hint = if s.contains(['°', '\'', '"']) {
+                "write decimal degrees, e.g. 37.0522 for 37°03'08\"; convert degrees, minutes and seconds first"
+            } else {
+                "write decimal degrees, e.g. 37.0522"
+            };
             diags.push(
                 Diagnostic::error(table.cell(row, column), format!("invalid {what}"))
                     .with_value(s)
-                    .with_hint("write decimal degrees, e.g. 37.0522"),
+                    .with_hint(hint),
             );
             None
         }
@@ -278,6 +308,7 @@ fn properties(table: &Table, row: &Row, cols: &IncidentColumns) -> Map<String, V
         };
         map.insert(header.clone(), value);
     }
+    cols.roles.derive(&mut map);
     map
 }
 
@@ -318,7 +349,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
-        (read(&t, &z, &n, None, &mut d), d)
+        (read(&t, &z, &n, None, None, &mut d), d)
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod control;
 pub mod decode;
 pub mod forces;
 pub mod incidents;
+pub mod presets;
+pub mod sanity;
 pub mod table;
 pub mod zones;
 

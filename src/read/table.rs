@@ -6,7 +6,7 @@
 //! comma. It does not interpret columns; the `control`, `incidents` and
 //! `forces` readers do.
 
-use super::decode::{decode, Encoding};
+use super::decode::{decode_declared, Encoding};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use std::path::{Path, PathBuf};
 
@@ -119,6 +119,79 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+impl LineIndex<'_> {
+    /// The 1-based line of a byte offset (no skipping of line breaks).
+    fn line_of(&self, byte: usize) -> u64 {
+        self.newlines.partition_point(|n| *n < byte) as u64 + 1
+    }
+}
+
+/// Where a quote that is never closed opens: the byte offset, if the text
+/// ends inside a quoted field. Follows `csv`'s rules: a quote opens a
+/// quoted field only at the start of a field, `""` inside one is a literal
+/// quote, and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted(usize),
+        QuoteInQuoted(usize),
+    }
+    let mut state = State::Start;
+    for (i, b) in text.bytes().enumerate() {
+        let boundary = b == delimiter || b == b'\n' || b == b'\r';
+        state = match state {
+            State::Start if b == b'"' => State::Quoted(i),
+            State::QuoteInQuoted(o) if b == b'"' => State::Quoted(o),
+            State::Start | State::Unquoted | State::QuoteInQuoted(_) if boundary => State::Start,
+            State::Start | State::Unquoted | State::QuoteInQuoted(_) => State::Unquoted,
+            State::Quoted(o) if b == b'"' => State::QuoteInQuoted(o),
+            State::Quoted(o) => State::Quoted(o),
+        };
+    }
+    match state {
+        State::Quoted(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// Report quoted fields that swallowed whole rows: a field spanning lines
+/// where a later line has as many delimiters as a row (a stray quote that
+/// another stray quote closed far below). Such records are dropped.
+fn swallowed_rows(
+    path: &Path,
+    headers: &[String],
+    rows: &mut Vec<Row>,
+    delimiter: u8,
+    diags: &mut Diagnostics,
+) {
+    let needed = headers.len().saturating_sub(1);
+    if needed < 2 {
+        return;
+    }
+    let d = char::from(delimiter);
+    rows.retain(|row| {
+        let bad = row.fields.iter().enumerate().find_map(|(c, f)| {
+            let rows_inside = f.lines().skip(1).filter(|l| l.matches(d).count() >= needed).count();
+            (rows_inside > 0).then_some((c, rows_inside, f.lines().count()))
+        });
+        let Some((column, inside, spans)) = bad else { return true };
+        diags.push(
+            Diagnostic::error(
+                Location::Cell { path: path.to_path_buf(), line: row.line, column: column as u64 + 1 },
+                "quoted field swallowed other rows",
+            )
+            .with_hint(format!(
+                "a quote opened here closes {} later, taking in {}; check for a stray \" in this cell",
+                crate::error::plural(spans.saturating_sub(1), "line"),
+                crate::error::plural(inside, "row")
+            )),
+        );
+        false
+    });
+}
+
 fn memchr_all(text: &[u8]) -> Vec<usize> {
     text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
 }
@@ -144,9 +217,45 @@ impl Table {
 
     /// Read a table from bytes; `path` is only used in messages.
     pub fn from_bytes(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Table> {
+        Table::from_bytes_with(path, bytes, None, diags)
+    }
+
+    /// Read a table from bytes in a declared encoding (`None`: detect).
+    #[allow(clippy::too_many_lines)]
+    pub fn from_bytes_with(
+        path: &Path,
+        bytes: &[u8],
+        declared: Option<Encoding>,
+        diags: &mut Diagnostics,
+    ) -> Option<Table> {
         let file = || Location::File { path: path.to_path_buf() };
-        let decoded = decode(bytes);
-        if decoded.encoding == Encoding::Windows1252 {
+        if bytes.contains(&0) && !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF")
+        {
+            let utf16 = bytes.len() >= 4
+                && (bytes.iter().skip(1).step_by(2).all(|b| *b == 0)
+                    || bytes.iter().step_by(2).all(|b| *b == 0));
+            let hint = if utf16 {
+                "this looks like UTF-16 without a byte-order mark; save it as \"CSV UTF-8\", or set encoding = \"utf-16le\" in frontline.toml"
+            } else {
+                "this does not look like a text table; export it as CSV"
+            };
+            if !(utf16 && declared.is_some()) {
+                diags.push(Diagnostic::error(file(), "file contains binary data").with_hint(hint));
+                return None;
+            }
+        }
+        let (decoded, invalid_at) = decode_declared(bytes, declared);
+        if let Some(at) = invalid_at {
+            let line = bytes.iter().take(at).filter(|b| **b == b'\n').count() as u64 + 1;
+            diags.push(
+                Diagnostic::error(
+                    Location::Record { path: path.to_path_buf(), line },
+                    "file is not valid UTF-8",
+                )
+                .with_hint("encoding is declared as utf-8; re-save the file as UTF-8, or declare encoding = \"windows-1252\""),
+            );
+        }
+        if decoded.encoding == Encoding::Windows1252 && declared.is_none() {
             diags.push(
                 Diagnostic::warning(file(), "file is not UTF-8; read as Windows-1252")
                     .with_hint("save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right"),
@@ -167,6 +276,7 @@ impl Table {
             return None;
         }
         let delimiter = sniff_delimiter(&text);
+        let unclosed = unclosed_quote(&text, delimiter);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -194,7 +304,18 @@ impl Table {
                 }
             }
             let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-            let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
+            // A line break inside a quoted field reads as `\n`, whatever the file uses.
+            let fields: Vec<String> = record
+                .iter()
+                .map(|f| {
+                    let f = f.trim();
+                    if f.contains('\r') {
+                        f.replace("\r\n", "\n")
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect();
             if fields.iter().all(String::is_empty) {
                 continue;
             }
@@ -231,7 +352,24 @@ impl Table {
                 }
             }
         }
+        if let Some(open) = unclosed {
+            let line = lines.line_of(open);
+            let rest = text.get(open..).unwrap_or("").lines().count();
+            diags.push(
+                Diagnostic::error(
+                    Location::Record { path: path.to_path_buf(), line },
+                    "unclosed quote",
+                )
+                .with_hint(format!(
+                    "the quoted field that opens on this line runs to the end of the file ({}); close it with \" or remove the stray quote",
+                    crate::error::plural(rest, "line")
+                )),
+            );
+            // The record holding the open quote swallowed the rest of the file.
+            rows.retain(|r| r.line < line);
+        }
         let headers = headers.unwrap_or_default();
+        swallowed_rows(path, &headers, &mut rows, delimiter, diags);
         let decimal_comma = delimiter != b',';
         Some(Table {
             path: path.to_path_buf(),
@@ -247,16 +385,7 @@ impl Table {
     /// `names` (case-insensitive, ignoring spaces, `_` and `-`).
     #[must_use]
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        let key = |s: &str| {
-            s.chars()
-                .filter(|c| !matches!(c, ' ' | '_' | '-'))
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
-        names.iter().find_map(|n| {
-            let n = key(n);
-            self.headers.iter().position(|h| key(h) == n)
-        })
+        super::presets::find_column(&self.headers, names)
     }
 
     /// The location of a cell, with a 1-based column.
@@ -348,6 +477,61 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_quote_is_located_where_it_opens() {
+        let (t, d) = table("id,txt\n1,\"foo\"\"\n2,bar\n");
+        assert!(t.unwrap().rows.is_empty());
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @"t.csv:2: unclosed quote — the quoted field that opens on this line runs to the end of the file (2 lines); close it with \" or remove the stray quote");
+        // a quote inside an unquoted field is text, as csv reads it
+        assert_eq!(unclosed_quote("id,coord\n1,50°46'06.6\"N\n", b','), None);
+        assert_eq!(unclosed_quote("a,\"b\"\"\"\n", b','), None);
+    }
+
+    #[test]
+    fn stray_quotes_that_swallow_rows_are_reported() {
+        let (t, d) = table("id,date,note\n1,2021-04-20,\"oops\n2,2021-04-21,fine\n3,2021-04-22,\"\n4,2021-04-23,x\n");
+        let t = t.unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5]);
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @"t.csv:2:3: quoted field swallowed other rows — a quote opened here closes 2 lines later, taking in 2 rows; check for a stray \" in this cell");
+        // a note over several lines with a few commas is fine
+        let (t, d) = table("id,date,note\n1,2021-04-20,\"one, two\nthree\"\n");
+        assert!(d.is_empty());
+        assert_eq!(t.unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn utf16_without_bom_gets_a_hint() {
+        let bytes: Vec<u8> = "zone,force\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let mut d = Diagnostics::new();
+        assert!(Table::from_bytes(Path::new("t.csv"), &bytes, &mut d).is_none());
+        assert!(d.iter().next().unwrap().to_string().contains("UTF-16 without a byte-order mark"));
+        let mut d = Diagnostics::new();
+        let t = Table::from_bytes_with(Path::new("t.csv"), &bytes, Some(Encoding::Utf16Le), &mut d);
+        assert_eq!(t.unwrap().headers, vec!["zone", "force"]);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn declared_windows_1252_reads_without_warning() {
+        let mut d = Diagnostics::new();
+        let t = Table::from_bytes_with(
+            Path::new("t.csv"),
+            b"zone\nQamishl\xEE\n",
+            Some(Encoding::Windows1252),
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(t.rows[0].get(0), "Qamishlî");
+        assert!(d.is_empty());
+        let (_, d) = table("zone\nQamishl\u{EE}\n");
+        assert!(d.is_empty());
+        let mut d = Diagnostics::new();
+        Table::from_bytes(Path::new("t.csv"), b"zone\nQamishl\xEE\n", &mut d).unwrap();
+        assert!(d.iter().next().unwrap().to_string().contains("read as Windows-1252"));
+    }
+
+    #[test]
     fn column_lookup_ignores_case_and_separators() {
         let (t, _) = table("Event_Date,LATITUDE, Long itude\n");
         let t = t.unwrap();
@@ -362,6 +546,12 @@ mod tests {
         fn prop_reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let mut d = Diagnostics::new();
             let _ = Table::from_bytes(Path::new("f.csv"), &bytes, &mut d);
+        }
+
+        #[test]
+        fn prop_csvish_text_never_panics(text in "[a1,;|\t\"\r\n# ]{0,200}") {
+            let mut d = Diagnostics::new();
+            let _ = Table::from_bytes(Path::new("f.csv"), text.as_bytes(), &mut d);
         }
     }
 }

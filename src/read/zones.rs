@@ -4,12 +4,20 @@
 //! `zone_key` property, else the `id` property, else the feature id. Problems
 //! are reported per feature index; a bad feature is skipped, never guessed.
 //! Reprojection of the legacy `crs` member is delegated to `crate::crs`.
+//!
+//! Polygons are checked with geo's `Validation` (unclosed rings, too few
+//! positions, self-intersections, overlapping parts). With
+//! [`ZoneOptions::repair`] (`--repair`) what can be fixed is fixed — rings
+//! closed, repeated positions dropped, rings oriented, self-intersections
+//! and overlaps resolved by a non-zero union — and every change is a
+//! warning; what cannot be fixed stays an error.
 
 use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::Zone;
-use geo::orient::{Direction, Orient};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::algorithm::bool_ops::FillRule;
+use geo::orient::Direction;
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon, Validation};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +29,8 @@ pub struct ZoneOptions {
     pub zone_key: Option<String>,
     /// CRS of the coordinates when the file does not say (`--zones-crs`).
     pub crs: Option<Crs>,
+    /// Fix what can be fixed in the geometry, with a warning for each change.
+    pub repair: bool,
 }
 
 /// Read zones from GeoJSON text. `path` is used in messages only.
@@ -63,7 +73,8 @@ pub fn read_geojson(
             diags.push(Diagnostic::error(at(), "zone has no geometry").with_value(&key));
             continue;
         };
-        let Some(polygon) = zone_geometry(geometry, transform.as_ref(), &at, diags) else {
+        let Some(polygon) = zone_geometry(geometry, transform.as_ref(), opts.repair, &at, diags)
+        else {
             continue;
         };
         seen.insert(key.clone(), index);
@@ -167,10 +178,11 @@ fn read_root(
 fn zone_geometry(
     geometry: &Value,
     transform: Option<&Transform>,
+    repair: bool,
     at: &dyn Fn() -> Location,
     diags: &mut Diagnostics,
 ) -> Option<MultiPolygon<f64>> {
-    let mut polygon = read_multipolygon(geometry, at, diags)?;
+    let mut polygon = read_multipolygon(geometry, repair, at, diags)?;
     if let Some(t) = transform {
         match t.apply(&polygon) {
             Ok(p) => polygon = p,
@@ -194,7 +206,72 @@ fn zone_geometry(
     }
     // Counter-clockwise exteriors, clockwise holes from here on: geodesic
     // areas and the topology's left/right sides depend on it.
-    Some(polygon.orient(Direction::Default))
+    validate(polygon, repair, at, diags).map(|p| p.orient(Direction::Default))
+}
+
+/// Check a polygon with geo's `Validation`; repair it when asked.
+fn validate(
+    polygon: MultiPolygon<f64>,
+    repair: bool,
+    at: &dyn Fn() -> Location,
+    diags: &mut Diagnostics,
+) -> Option<MultiPolygon<f64>> {
+    let problems = polygon.validation_errors();
+    if problems.is_empty() {
+        if repair {
+            let oriented = polygon.orient(Direction::Default);
+            if oriented != polygon {
+                diags.push(
+                    Diagnostic::warning(at(), "repaired: rings re-oriented")
+                        .with_hint("exterior rings now run counter-clockwise, holes clockwise"),
+                );
+            }
+            return Some(oriented);
+        }
+        return Some(polygon);
+    }
+    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+    if !repair {
+        diags.push(
+            Diagnostic::error(at(), "invalid polygon")
+                .with_value(first)
+                .with_hint("run with --repair to resolve it, or fix it in your GIS (QGIS: Vector ▸ Geometry Tools ▸ Fix Geometries)"),
+        );
+        return None;
+    }
+    // Non-zero union of consistently oriented rings: a figure-eight becomes
+    // two polygons, overlapping parts merge, holes stay holes.
+    let oriented = polygon.orient(Direction::Default);
+    let repaired =
+        oriented.union_with_fill_rule(&MultiPolygon::<f64>::new(vec![]), FillRule::NonZero);
+    if repaired.0.is_empty() {
+        diags.push(
+            Diagnostic::error(at(), "invalid polygon cannot be repaired")
+                .with_value(first)
+                .with_hint("fix it in your GIS (QGIS: Vector ▸ Geometry Tools ▸ Fix Geometries)"),
+        );
+        return None;
+    }
+    // The union can leave rings that touch at single points, which geo's
+    // strict validation still flags; the layers handle those, so keep the
+    // repair and say what remains.
+    if let Some(rest) = repaired.validation_errors().first() {
+        diags.push(
+            Diagnostic::warning(at(), "repaired polygon still has a defect")
+                .with_value(rest.to_string())
+                .with_hint("check the zone in your GIS if its area or borders look wrong"),
+        );
+    }
+    diags.push(
+        Diagnostic::warning(at(), "repaired: invalid polygon resolved")
+            .with_value(first)
+            .with_hint(format!(
+                "now {} (was {})",
+                crate::error::plural(repaired.0.len(), "polygon"),
+                crate::error::plural(polygon.0.len(), "polygon")
+            )),
+    );
+    Some(repaired)
 }
 
 fn zone_key(feature: &Value, props: &Map<String, Value>, key: Option<&str>) -> Option<String> {
@@ -235,6 +312,7 @@ fn out_of_range(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
 /// Read a Polygon or `MultiPolygon` JSON geometry, checking rings.
 fn read_multipolygon(
     g: &Value,
+    repair: bool,
     at: &dyn Fn() -> Location,
     diags: &mut Diagnostics,
 ) -> Option<MultiPolygon<f64>> {
@@ -264,7 +342,7 @@ fn read_multipolygon(
         };
         let mut ls = Vec::new();
         for (ring_index, ring) in rings.iter().enumerate() {
-            ls.push(read_ring(ring, ring_index, at, diags)?);
+            ls.push(read_ring(ring, ring_index, repair, at, diags)?);
         }
         let mut it = ls.into_iter();
         let Some(exterior) = it.next() else {
@@ -283,6 +361,7 @@ fn read_multipolygon(
 fn read_ring(
     ring: &Value,
     ring_index: usize,
+    repair: bool,
     at: &dyn Fn() -> Location,
     diags: &mut Diagnostics,
 ) -> Option<LineString<f64>> {
@@ -298,6 +377,32 @@ fn read_ring(
             _ => {
                 diags.push(Diagnostic::error(at(), "invalid position").with_value(p.to_string()));
                 return None;
+            }
+        }
+    }
+    if repair {
+        let before = coords.len();
+        coords.dedup();
+        if coords.len() < before {
+            diags.push(
+                Diagnostic::warning(
+                    at(),
+                    format!("repaired: ring {ring_index} had repeated positions"),
+                )
+                .with_value((before - coords.len()).to_string())
+                .with_hint("consecutive duplicate positions were dropped"),
+            );
+        }
+        if let (Some(first), Some(last)) = (coords.first().copied(), coords.last().copied()) {
+            if first != last {
+                coords.push(first);
+                diags.push(
+                    Diagnostic::warning(
+                        at(),
+                        format!("repaired: ring {ring_index} was not closed"),
+                    )
+                    .with_hint("the first position was repeated at the end"),
+                );
             }
         }
     }
@@ -371,6 +476,51 @@ mod tests {
         "#);
     }
 
+    const BOWTIE: &str = r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#;
+    const OPEN_DUP: &str = r#"{"type":"Polygon","coordinates":[[[0,0],[0,1],[0,1],[1,1],[1,0]]]}"#;
+
+    fn project_of(geometries: &[&str]) -> String {
+        let features: Vec<String> = geometries
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                format!(r#"{{"type":"Feature","properties":{{"id":"z{i}"}},"geometry":{g}}}"#)
+            })
+            .collect();
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+    }
+
+    #[test]
+    fn invalid_polygons_are_errors_with_a_hint() {
+        let (z, d) = read(&project_of(&[SQUARE, BOWTIE]));
+        assert_eq!(z.len(), 1);
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @r#"zones.geojson: feature 1: invalid polygon "polygon at index 0 is invalid: exterior ring has a self-intersection" — run with --repair to resolve it, or fix it in your GIS (QGIS: Vector ▸ Geometry Tools ▸ Fix Geometries)"#);
+    }
+
+    #[test]
+    fn repair_fixes_and_reports_each_change() {
+        let mut d = Diagnostics::new();
+        let opts = ZoneOptions { repair: true, ..ZoneOptions::default() };
+        let z = read_geojson(
+            Path::new("zones.geojson"),
+            &project_of(&[BOWTIE, OPEN_DUP]),
+            &opts,
+            &mut d,
+        );
+        assert_eq!(z.len(), 2);
+        assert_eq!(z[0].geometry.0.len(), 2, "the figure-eight becomes two triangles");
+        assert!(z.iter().all(|z| z.geometry.is_valid()));
+        assert_eq!(z[1].geometry.0[0].exterior().0.len(), 5);
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @r#"
+        zones.geojson: feature 0: warning: repaired: invalid polygon resolved "polygon at index 0 is invalid: exterior ring has a self-intersection" — now 2 polygons (was 1 polygon)
+        zones.geojson: feature 1: warning: repaired: ring 0 had repeated positions "1" — consecutive duplicate positions were dropped
+        zones.geojson: feature 1: warning: repaired: ring 0 was not closed — the first position was repeated at the end
+        zones.geojson: feature 1: warning: repaired: rings re-oriented — exterior rings now run counter-clockwise, holes clockwise
+        "#);
+    }
+
     #[test]
     fn truncated_json_names_line_and_column() {
         let (z, d) = read("{\"type\":\"FeatureCollection\",\n\"features\":[{\"type\":");
@@ -378,5 +528,27 @@ mod tests {
         let first = d.iter().next().unwrap().to_string();
         assert!(first.starts_with("zones.geojson:2:"), "{first}");
         assert!(first.contains("invalid JSON"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_zones_reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400), repair in proptest::bool::ANY) {
+            let text = String::from_utf8_lossy(&bytes);
+            let opts = ZoneOptions { repair, ..ZoneOptions::default() };
+            let mut d = Diagnostics::new();
+            let _ = read_geojson(Path::new("z.geojson"), &text, &opts, &mut d);
+        }
+
+        #[test]
+        fn prop_any_ring_is_read_or_reported(ring in proptest::collection::vec((-2i8..3, -2i8..3), 0..8), repair in proptest::bool::ANY) {
+            let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+            let text = project_of(&[&format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, coords.join(","))]);
+            let opts = ZoneOptions { repair, ..ZoneOptions::default() };
+            let mut d = Diagnostics::new();
+            let z = read_geojson(Path::new("z.geojson"), &text, &opts, &mut d);
+            // a zone that is read is valid; one that is not is reported
+            proptest::prop_assert!(z.iter().all(|z| z.geometry.is_valid()));
+            proptest::prop_assert!(!z.is_empty() || d.has_errors());
+        }
     }
 }

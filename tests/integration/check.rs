@@ -48,3 +48,55 @@ fn demo_is_clean() {
     assert_eq!(text(&o).0, "0 errors, 0 warnings\n");
     assert!(o.status.success());
 }
+
+#[test]
+fn several_problems_in_one_row_are_all_listed() {
+    let w = Workdir::new();
+    w.demo("q");
+    w.write("q/incidents.csv", "id,date,lat,lon\nA,2021-02-30,95,lon?\n");
+    let o = w.run(&["check", "q", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cols: Vec<u64> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "incidents.csv" && d["line"] == 2)
+        .map(|d| d["column"].as_u64().unwrap())
+        .collect();
+    assert_eq!(cols, [2, 3, 4]);
+}
+
+#[test]
+fn warnings_only_exit_0() {
+    let w = Workdir::new();
+    w.demo("q");
+    let csv = w.read("q/incidents.csv").replace("37.0345,41.2205", "41.2205,37.0345");
+    w.write("q/incidents.csv", csv);
+    let o = w.run(&["check", "q"]);
+    let (out, _) = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("incidents.csv:2: warning: latitude and longitude look swapped"), "{out}");
+    assert!(out.ends_with("0 errors, 1 warning\n"), "{out}");
+}
+
+#[test]
+fn declared_encoding_and_preset_flags() {
+    let w = Workdir::new();
+    w.demo("q");
+    // control.csv stays UTF-8 (Arabic aliases); incidents.csv comes from an old Excel
+    w.write("q/incidents.csv", b"id,date,lat,lon,note\nA,2021-04-20,37.0345,41.2205,caf\xE9\n");
+    let o = w.run(&["check", "q"]);
+    assert!(text(&o).0.contains("warning: file is not UTF-8; read as Windows-1252"));
+    let o = w.run(&["check", "q", "--encoding", "windows-1252"]);
+    assert_eq!(text(&o).0, "0 errors, 0 warnings\n");
+    w.write("q/frontline.toml", "encoding = \"cp1252\"\n");
+    assert_eq!(text(&w.run(&["check", "q"])).0, "0 errors, 0 warnings\n");
+    let o = w.run(&["check", "q", "--preset", "gdelt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("invalid --preset \"gdelt\" — use acled or ucdp"));
+    // forcing ACLED on a table that is not one names the missing column
+    let o = w.run(&["check", "q", "--preset", "acled"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).0.contains("incidents.csv:1: missing required column \"event_date\""));
+}

@@ -149,7 +149,7 @@ fn real_boundaries_give_contact_lines_and_areas_that_add_up() {
     for file in ["amsterdam.geojson", "san-francisco.geojson"] {
         let Some((w, n)) = real_city(file) else { return };
         for simplify in [None, Some("20")] {
-            let mut args = vec!["build", "c"];
+            let mut args = vec!["build", "c", "--repair"];
             if let Some(m) = simplify {
                 args.extend(["--simplify", m]);
             }

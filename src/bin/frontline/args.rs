@@ -78,6 +78,16 @@ pub struct ProjectArgs {
     /// Date format for ambiguous dates, e.g. %d/%m/%Y.
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
+    /// Read incidents as an ACLED or UCDP GED export (default: detected from the header).
+    #[arg(long, value_name = "acled|ucdp")]
+    pub preset: Option<String>,
+    /// Encoding of CSV files without a BOM that are not UTF-8, e.g. windows-1252.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Fix what can be fixed in zone polygons (close rings, drop repeated points,
+    /// fix orientation, split self-intersections) and report each change.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// Options for writing layers.
@@ -117,6 +127,9 @@ impl ProjectArgs {
             date_format: self.date_format.clone(),
             as_of: self.as_of.clone(),
             since: self.since.clone(),
+            preset: self.preset.clone(),
+            encoding: self.encoding.clone(),
+            repair: self.repair,
             ..Overrides::default()
         }
     }
