@@ -5,10 +5,16 @@
 //! | layer | geometry | one feature per |
 //! |---|---|---|
 //! | [`control`] | (Multi)Polygon | zone, state as of D |
+//! | [`changes`] | (Multi)Polygon | zone whose state at D differs from its state at S |
 //! | [`incidents`] | Point | incident dated in [S, D] |
+//! | [`timeline`] | (Multi)Polygon | control period of a zone |
+//! | [`labels`] | Point | zone: a point well inside it, for labels |
 
+pub mod changes;
 pub mod control;
 pub mod incidents;
+pub mod labels;
+pub mod timeline;
 
 use crate::error::{Error, Result};
 use crate::history::History;
@@ -32,20 +38,35 @@ pub struct Feature {
 pub enum LayerKind {
     /// `control.geojson`: (Multi)Polygon, one feature per zone, state as of D.
     Control,
+    /// `changes.geojson`: (Multi)Polygon, one feature per zone whose state at D differs from its state at S.
+    Changes,
     /// `incidents.geojson`: Point, one feature per incident dated in [S, D].
     Incidents,
+    /// `timeline.geojson`: (Multi)Polygon, one feature per control period of a zone.
+    Timeline,
+    /// `labels.geojson`: Point, one feature per zone, well inside it.
+    Labels,
 }
 
 impl LayerKind {
     /// All layers, in output order.
-    pub const ALL: [LayerKind; 2] = [LayerKind::Control, LayerKind::Incidents];
+    pub const ALL: [LayerKind; 5] = [
+        LayerKind::Control,
+        LayerKind::Changes,
+        LayerKind::Incidents,
+        LayerKind::Timeline,
+        LayerKind::Labels,
+    ];
 
     /// The file stem (`control`).
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             LayerKind::Control => "control",
+            LayerKind::Changes => "changes",
             LayerKind::Incidents => "incidents",
+            LayerKind::Timeline => "timeline",
+            LayerKind::Labels => "labels",
         }
     }
 
@@ -57,7 +78,10 @@ impl LayerKind {
     pub fn build(self, snapshot: &Snapshot<'_>) -> Result<Vec<Feature>> {
         match self {
             LayerKind::Control => control::build(snapshot),
+            LayerKind::Changes => changes::build(snapshot),
             LayerKind::Incidents => incidents::build(snapshot),
+            LayerKind::Timeline => timeline::build(snapshot),
+            LayerKind::Labels => labels::build(snapshot),
         }
     }
 }
