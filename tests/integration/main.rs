@@ -14,6 +14,7 @@
 mod build;
 mod check;
 mod cli;
+mod dynamics;
 mod golden;
 mod util;
 mod validators;
