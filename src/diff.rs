@@ -1,7 +1,7 @@
 //! `frontline diff`: what changed between two dates, for a terminal (text),
 //! for machines (JSON) or as the `changes` layer (GeoJSON through the one
 //! writer). The comparison is [`History::change_between`] via
-//! [`layers::changes`]; this module only renders it. `--from` is S and
+//! [`crate::layers::changes`]; this module only renders it. `--from` is S and
 //! `--to` is D, with the same defaults and the same "a date includes its
 //! whole day" rule as `build`.
 //!

@@ -122,7 +122,7 @@ impl Watcher {
     }
 
     /// Block until an input changes and has been quiet for [`SETTLE`]
-    /// (or [`MAX_SETTLE`] has passed, for a file that keeps changing).
+    /// (or 600 ms have passed, for a file that keeps changing).
     pub fn wait_for_change(&mut self) {
         while !self.poll() {
             std::thread::sleep(POLL);
