@@ -38,11 +38,11 @@ pub fn zone_changes<'a>(s: &Snapshot<'a>) -> Vec<ZoneChange<'a>> {
 ///
 /// An internal error if a change names a zone the project does not have.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    let p = s.project;
-    zone_changes(s).iter().map(|c| feature(p, c)).collect()
+    zone_changes(s).iter().map(|c| feature(s, c)).collect()
 }
 
-fn feature(p: &Project, c: &ZoneChange<'_>) -> Result<Feature> {
+fn feature(s: &Snapshot<'_>, c: &ZoneChange<'_>) -> Result<Feature> {
+    let p: &Project = s.project;
     let zone = p
         .zones
         .get(c.zone)
@@ -58,11 +58,12 @@ fn feature(p: &Project, c: &ZoneChange<'_>) -> Result<Feature> {
     props.insert("to_status".into(), status(c.to));
     props.insert("date".into(), Value::String(c.date.to_iso()));
     props.insert("source".into(), text_or_null(c.to.and_then(|r| r.source.as_deref())));
-    props.insert("area_km2".into(), round_measure(area_km2(&zone.geometry), 4));
+    let geometry = s.zone_geometry(c.zone).unwrap_or(&zone.geometry);
+    props.insert("area_km2".into(), round_measure(area_km2(geometry), 4));
     props.insert("fill".into(), Value::String(state_color(c.to, &p.forces)));
     Ok(Feature {
         id: zone.id.clone(),
-        geometry: Some(geo::Geometry::MultiPolygon(zone.geometry.clone())),
+        geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
         properties: props,
     })
 }

@@ -54,10 +54,26 @@ pub fn state_color(row: Option<&ControlRow>, forces: &[Force]) -> String {
     }
 }
 
-/// Geodesic area of a geometry in km².
+/// Geodesic area of a geometry in km² (on the WGS84 ellipsoid): exteriors
+/// minus holes.
+///
+/// Each ring is measured on its own and the smaller of the two areas it
+/// splits the planet into is taken, so the result does not depend on the
+/// winding of the input rings (a clockwise ring would otherwise enclose the
+/// rest of the planet) nor flip for a ring that crosses itself.
 #[must_use]
 pub fn area_km2(g: &geo::MultiPolygon<f64>) -> f64 {
-    g.geodesic_area_unsigned() / 1e6
+    let ring_m2 = |ring: &geo::LineString<f64>| {
+        /// Surface of the WGS84 ellipsoid in m².
+        const EARTH_M2: f64 = 510_065_621_724_088.5;
+        let a = geo::Polygon::new(ring.clone(), Vec::new()).geodesic_area_signed().abs();
+        a.min(EARTH_M2 - a)
+    };
+    let m2: f64 =
+        g.0.iter()
+            .map(|p| ring_m2(p.exterior()) - p.interiors().iter().map(ring_m2).sum::<f64>())
+            .sum();
+    m2.max(0.0) / 1e6
 }
 
 /// Build the layer.
@@ -93,7 +109,8 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         );
         props.insert("source".into(), text_or_null(state.and_then(|r| r.source.as_deref())));
         props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
-        props.insert("area_km2".into(), round_measure(area_km2(&zone.geometry), 4));
+        let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
+        props.insert("area_km2".into(), round_measure(area_km2(geometry), 4));
         for (k, v) in &zone.properties {
             props.entry(k.clone()).or_insert_with(|| v.clone());
         }
@@ -105,9 +122,26 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         props.insert("stroke-width".into(), Value::from(1));
         out.push(Feature {
             id: zone.id.clone(),
-            geometry: Some(geo::Geometry::MultiPolygon(zone.geometry.clone())),
+            geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
             properties: props,
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, MultiPolygon};
+
+    #[test]
+    fn area_does_not_depend_on_winding() {
+        let ccw = polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01), (x: 0.0, y: 0.0)];
+        let cw = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 0.01), (x: 0.01, y: 0.01), (x: 0.01, y: 0.0), (x: 0.0, y: 0.0)];
+        let a = area_km2(&MultiPolygon(vec![ccw]));
+        let b = area_km2(&MultiPolygon(vec![cw]));
+        // 0.01° × 0.01° at the equator: 1113.19 m × 1105.74 m
+        assert!((a - 1.230_89).abs() < 1e-3, "{a}");
+        assert!((a - b).abs() < 1e-9);
+    }
 }

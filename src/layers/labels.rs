@@ -2,7 +2,8 @@
 //! `zone`, `name` and every `name:xx` the zone has.
 //!
 //! The point is the pole of inaccessibility (the point farthest from the
-//! boundary, found with Mapbox's polylabel algorithm to [`PRECISION_M`]) of
+//! boundary, found with Mapbox's polylabel algorithm to
+//! [`PRECISION_M`](crate::layers::labels::PRECISION_M)) of
 //! the zone's largest part. Distances are measured in a local equirectangular
 //! projection in metres, which is accurate for zones of a few kilometres. The
 //! point is always inside the polygon: if the search finds none (a sliver),
@@ -32,8 +33,10 @@ const M_PER_DEG: f64 = 111_195.0;
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let mut out = Vec::with_capacity(s.project.zones.len());
-    for zone in &s.project.zones {
-        let Some(point) = label_point(&zone.geometry, PRECISION_M) else { continue };
+    for (i, zone) in s.project.zones.iter().enumerate() {
+        // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
+        let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
+        let Some(point) = label_point(geometry, PRECISION_M) else { continue };
         let mut props = Map::new();
         props.insert("zone".into(), Value::String(zone.id.clone()));
         props.insert("name".into(), Value::String(zone.name.clone()));

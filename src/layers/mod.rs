@@ -5,22 +5,39 @@
 //! | layer | geometry | one feature per |
 //! |---|---|---|
 //! | [`control`] | (Multi)Polygon | zone, state as of D |
+//! | [`areas`] | (Multi)Polygon | force (held zones dissolved), plus one `contested` |
+//! | [`frontlines`] | (Multi)LineString | pair of adjacent forces |
 //! | [`changes`] | (Multi)Polygon | zone whose state at D differs from its state at S |
 //! | [`incidents`] | Point | incident dated in [S, D] |
 //! | [`timeline`] | (Multi)Polygon | control period of a zone |
 //! | [`labels`] | Point | zone: a point well inside it, for labels |
+//!
+//! Layers that need neighbours (areas, contact lines, and every zone layer
+//! when `--simplify` is on) share one [`Topology`] per snapshot.
 
+/// `areas.geojson`: (Multi)Polygon, one feature per force (held zones dissolved).
+pub mod areas;
+/// `changes.geojson`: (Multi)Polygon, one feature per zone whose state at D differs from its state at S.
 pub mod changes;
+/// `control.geojson`: (Multi)Polygon, one feature per zone, state as of D.
 pub mod control;
+/// `frontlines.geojson`: (Multi)LineString, one feature per pair of adjacent forces.
+pub mod frontlines;
+/// `incidents.geojson`: Point, one feature per incident dated in [S, D].
 pub mod incidents;
+/// `labels.geojson`: Point, one feature per zone, well inside it.
 pub mod labels;
+/// `timeline.geojson`: (Multi)Polygon, one feature per control period of a zone.
 pub mod timeline;
 
 use crate::error::{Error, Result};
 use crate::history::History;
 use crate::model::Moment;
 use crate::project::{Project, Since};
+use crate::topology::Topology;
+use geo::MultiPolygon;
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// One output feature: a stable id, a geometry in WGS84 and ordered properties.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +55,10 @@ pub struct Feature {
 pub enum LayerKind {
     /// `control.geojson`: (Multi)Polygon, one feature per zone, state as of D.
     Control,
+    /// `areas.geojson`: (Multi)Polygon, one feature per force (zones dissolved).
+    Areas,
+    /// `frontlines.geojson`: (Multi)LineString, one feature per pair of adjacent forces.
+    Frontlines,
     /// `changes.geojson`: (Multi)Polygon, one feature per zone whose state at D differs from its state at S.
     Changes,
     /// `incidents.geojson`: Point, one feature per incident dated in [S, D].
@@ -50,8 +71,10 @@ pub enum LayerKind {
 
 impl LayerKind {
     /// All layers, in output order.
-    pub const ALL: [LayerKind; 5] = [
+    pub const ALL: [LayerKind; 7] = [
         LayerKind::Control,
+        LayerKind::Areas,
+        LayerKind::Frontlines,
         LayerKind::Changes,
         LayerKind::Incidents,
         LayerKind::Timeline,
@@ -63,6 +86,8 @@ impl LayerKind {
     pub fn name(self) -> &'static str {
         match self {
             LayerKind::Control => "control",
+            LayerKind::Areas => "areas",
+            LayerKind::Frontlines => "frontlines",
             LayerKind::Changes => "changes",
             LayerKind::Incidents => "incidents",
             LayerKind::Timeline => "timeline",
@@ -78,6 +103,8 @@ impl LayerKind {
     pub fn build(self, snapshot: &Snapshot<'_>) -> Result<Vec<Feature>> {
         match self {
             LayerKind::Control => control::build(snapshot),
+            LayerKind::Areas => areas::build(snapshot),
+            LayerKind::Frontlines => frontlines::build(snapshot),
             LayerKind::Changes => changes::build(snapshot),
             LayerKind::Incidents => incidents::build(snapshot),
             LayerKind::Timeline => timeline::build(snapshot),
@@ -97,6 +124,8 @@ pub struct Snapshot<'a> {
     pub as_of: Moment,
     /// S: start of the recent window (`None`: no lower bound).
     pub since: Option<Moment>,
+    topology: OnceLock<Topology>,
+    simplified: OnceLock<Vec<MultiPolygon<f64>>>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -131,7 +160,42 @@ impl<'a> Snapshot<'a> {
             history: History::new(&project.control, project.zones.len()),
             as_of,
             since,
+            topology: OnceLock::new(),
+            simplified: OnceLock::new(),
         })
+    }
+
+    /// The zones as shared arcs (snapped with the project's tolerance, and
+    /// simplified when `--simplify` is set), built once per snapshot.
+    pub fn topology(&self) -> &Topology {
+        self.topology.get_or_init(|| {
+            let zones: Vec<(String, MultiPolygon<f64>)> =
+                self.project.zones.iter().map(|z| (z.id.clone(), z.geometry.clone())).collect();
+            let t = Topology::build(&zones, self.project.settings.snap_m);
+            match self.project.settings.simplify_m {
+                Some(m) if m > 0.0 => t.simplify(m),
+                _ => t,
+            }
+        })
+    }
+
+    /// The geometry of zone `i` as the layers show it: simplified through
+    /// the topology when `--simplify` is set (so neighbours keep meeting),
+    /// else as read.
+    #[must_use]
+    pub fn zone_geometry(&self, i: usize) -> Option<&MultiPolygon<f64>> {
+        match self.project.settings.simplify_m {
+            Some(m) if m > 0.0 => {
+                self.simplified.get_or_init(|| self.topology().zone_polygons()).get(i)
+            }
+            _ => self.project.zones.get(i).map(|z| &z.geometry),
+        }
+    }
+
+    /// The state of every zone as of D.
+    #[must_use]
+    pub fn states(&self) -> Vec<Option<&'a crate::model::ControlRow>> {
+        (0..self.project.zones.len()).map(|i| self.history.state_as_of(i, &self.as_of)).collect()
     }
 
     /// The `frontline` foreign member of every collection.

@@ -22,6 +22,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let p = s.project;
     let mut out = Vec::new();
     for (i, zone) in p.zones.iter().enumerate() {
+        let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
         for period in s.history.periods(i) {
             let r = period.row;
             let mut props = Map::new();
@@ -36,7 +37,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             props.insert("fill".into(), Value::String(state_color(Some(r), &p.forces)));
             out.push(Feature {
                 id: format!("{}/{}", zone.id, Moment::to_iso(period.start)),
-                geometry: Some(geo::Geometry::MultiPolygon(zone.geometry.clone())),
+                geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
                 properties: props,
             });
         }

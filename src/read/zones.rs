@@ -8,6 +8,7 @@
 use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::Zone;
+use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -191,7 +192,9 @@ fn zone_geometry(
         );
         return None;
     }
-    Some(polygon)
+    // Counter-clockwise exteriors, clockwise holes from here on: geodesic
+    // areas and the topology's left/right sides depend on it.
+    Some(polygon.orient(Direction::Default))
 }
 
 fn zone_key(feature: &Value, props: &Map<String, Value>, key: Option<&str>) -> Option<String> {

@@ -44,8 +44,20 @@ pub(super) fn dissolve<'g>(
     per_group
         .into_iter()
         .map(|(g, arcs)| {
-            let rings = assemble_rings(topo, &arcs);
-            (g.to_string(), build_polygons(rings))
+            let (rings, complete) = assemble_rings(topo, &arcs);
+            if complete {
+                (g.to_string(), build_polygons(rings))
+            } else {
+                // Overlapping zones leave arcs whose sides disagree, and the
+                // walk hits dead ends. Rather than lose those parts, union
+                // the group's (snapped) zone polygons with boolean ops.
+                let members: Vec<MultiPolygon<f64>> = (0..topo.zone_count())
+                    .filter(|&z| group(z) == Some(g))
+                    .map(|z| topo.zone_polygon(z))
+                    .collect();
+                let polygons: Vec<Polygon<f64>> = members.into_iter().flat_map(|m| m.0).collect();
+                (g.to_string(), geo::unary_union(&polygons))
+            }
         })
         .collect()
 }
@@ -56,7 +68,11 @@ fn angle(from: Coord<f64>, to: Coord<f64>) -> f64 {
 }
 
 /// Walks directed arcs into closed rings with the group on the left.
-pub(super) fn assemble_rings(topo: &Topology, arcs: &[(usize, bool)]) -> Vec<Vec<Coord<f64>>> {
+/// The flag is false when a walk hit a dead end (the arcs did not close).
+pub(super) fn assemble_rings(
+    topo: &Topology,
+    arcs: &[(usize, bool)],
+) -> (Vec<Vec<Coord<f64>>>, bool) {
     let directed: Vec<Vec<Coord<f64>>> = arcs
         .iter()
         .filter_map(|&(i, forward)| {
@@ -78,6 +94,7 @@ pub(super) fn assemble_rings(topo: &Topology, arcs: &[(usize, bool)]) -> Vec<Vec
 
     let mut used = vec![false; directed.len()];
     let mut rings = Vec::new();
+    let mut complete = true;
     for start in 0..directed.len() {
         if used.get(start).copied().unwrap_or(true) {
             continue;
@@ -125,9 +142,11 @@ pub(super) fn assemble_rings(topo: &Topology, arcs: &[(usize, bool)]) -> Vec<Vec
         };
         if closed && ring.len() >= 4 {
             rings.push(ring);
+        } else if !closed {
+            complete = false;
         }
     }
-    rings
+    (rings, complete)
 }
 
 /// Twice the signed area of a closed ring.

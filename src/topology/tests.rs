@@ -682,3 +682,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn dissolve_keeps_groups_of_overlapping_zones() {
+    // Zones a and b overlap (b starts inside a); both are group "x", c is "y".
+    // The arc walk hits dead ends there; the group must still come out whole.
+    use geo::{polygon, Area};
+    let sq = |x0: f64, x1: f64| {
+        geo::MultiPolygon(vec![
+            polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 0.01), (x: x0, y: 0.01), (x: x0, y: 0.0)],
+        ])
+    };
+    let zones = vec![
+        ("a".to_string(), sq(0.0, 0.012)),
+        ("b".to_string(), sq(0.008, 0.02)),
+        ("c".to_string(), sq(0.02, 0.03)),
+    ];
+    let t = Topology::build(&zones, 1.0);
+    let groups = ["x", "x", "y"];
+    let d = t.dissolve(|i| groups.get(i).copied());
+    let x = d.iter().find(|(g, _)| g == "x").expect("group x");
+    assert!((x.1.unsigned_area() - 0.0002).abs() < 1e-9, "{}", x.1.unsigned_area());
+    let y = d.iter().find(|(g, _)| g == "y").expect("group y");
+    assert!((y.1.unsigned_area() - 0.0001).abs() < 1e-9);
+}

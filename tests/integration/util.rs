@@ -47,11 +47,6 @@ impl Workdir {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
-    /// Copy a folder (recursively) into the workdir under `rel`.
-    pub fn copy_dir(&self, from: &Path, rel: &str) {
-        copy_dir(from, &self.path().join(rel));
-    }
-
     /// Copy the Qamishli demo into `rel` (without its `out/`).
     pub fn demo(&self, rel: &str) {
         for f in ["zones.geojson", "control.csv", "incidents.csv", "forces.csv", "frontline.toml"] {

@@ -134,6 +134,12 @@ pub struct OutputArgs {
     /// Map title.
     #[arg(long)]
     pub title: Option<String>,
+    /// Snap tolerance in metres for borders of neighbouring zones (default 1).
+    #[arg(long, value_name = "METERS")]
+    pub snap: Option<f64>,
+    /// Simplify zone borders by this many metres, keeping neighbours meeting.
+    #[arg(long, value_name = "METERS")]
+    pub simplify: Option<f64>,
 }
 
 impl ProjectArgs {
@@ -161,6 +167,8 @@ impl OutputArgs {
         o.formats.clone_from(&self.format);
         o.precision = self.precision;
         o.title.clone_from(&self.title);
+        o.snap = self.snap;
+        o.simplify = self.simplify;
     }
 }
 
