@@ -14,6 +14,31 @@ pub struct History<'a> {
     per_zone: Vec<Vec<usize>>,
 }
 
+/// A moment at which a zone's mapped state (status and forces, see
+/// [`same_state`]) changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition<'a> {
+    /// When the new state begins (a `since`, or the `until` that ended a state).
+    pub at: &'a Moment,
+    /// The state just before (`None`: no state).
+    pub from: Option<&'a ControlRow>,
+    /// The state from `at` on (`None`: no state, a row lapsed).
+    pub to: Option<&'a ControlRow>,
+}
+
+/// How a zone's state at D differs from its state at S.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneChange<'a> {
+    /// The zone index.
+    pub zone: usize,
+    /// The state at S (`None`: no state, or no S).
+    pub from: Option<&'a ControlRow>,
+    /// The state at D (`None`: no state).
+    pub to: Option<&'a ControlRow>,
+    /// The latest transition in (S, D].
+    pub date: &'a Moment,
+}
+
 /// One control period of a zone: a row and when it ends.
 #[derive(Debug, Clone, Copy)]
 pub struct Period<'a> {
@@ -70,11 +95,9 @@ impl<'a> History<'a> {
         self.state_at(zone, as_of.end())
     }
 
-    /// The control periods of a zone, in order: the state changes at every
-    /// `since` and `until`; consecutive instants with the same row form one
-    /// period. A lapsed claim gives the earlier row a second period.
-    #[must_use]
-    pub fn periods(&self, zone: usize) -> Vec<Period<'a>> {
+    /// Every `since` and `until` of a zone, sorted, one per instant: the
+    /// only instants at which its state can change.
+    fn cuts(&self, zone: usize) -> Vec<&'a Moment> {
         let mut cuts: Vec<&'a Moment> = Vec::new();
         for r in self.rows_of(zone) {
             cuts.push(&r.since);
@@ -84,6 +107,58 @@ impl<'a> History<'a> {
         }
         cuts.sort();
         cuts.dedup_by(|a, b| a.key() == b.key());
+        cuts
+    }
+
+    /// The moments at which a zone's mapped state changes, in order. A new
+    /// row that repeats the same status and forces (say, a fresh source) is
+    /// not a transition.
+    #[must_use]
+    pub fn transitions(&self, zone: usize) -> Vec<Transition<'a>> {
+        let mut out = Vec::new();
+        let mut before: Option<&'a ControlRow> = None;
+        for at in self.cuts(zone) {
+            let now = self.state_at(zone, at.key());
+            if !same_state(before, now) {
+                out.push(Transition { at, from: before, to: now });
+            }
+            before = now;
+        }
+        out
+    }
+
+    /// How a zone's state as of `to` (D) differs from its state as of
+    /// `from` (S; both dates include their whole day), or `None` when it
+    /// shows the same. Without S every zone with a state at D has changed
+    /// from no state. The date is the latest transition in (S, D]: when
+    /// the state at D began, or the `until` that ended the last state.
+    #[must_use]
+    pub fn change_between(
+        &self,
+        zone: usize,
+        from: Option<&Moment>,
+        to: &Moment,
+    ) -> Option<ZoneChange<'a>> {
+        let before = from.and_then(|s| self.state_as_of(zone, s));
+        let after = self.state_as_of(zone, to);
+        if same_state(before, after) {
+            return None;
+        }
+        let lower = from.map(Moment::end);
+        let date = self
+            .transitions(zone)
+            .into_iter()
+            .rfind(|t| t.at.key() <= to.end() && lower.is_none_or(|l| t.at.key() > l))?
+            .at;
+        Some(ZoneChange { zone, from: before, to: after, date })
+    }
+
+    /// The control periods of a zone, in order: the state changes at every
+    /// `since` and `until`; consecutive instants with the same row form one
+    /// period. A lapsed claim gives the earlier row a second period.
+    #[must_use]
+    pub fn periods(&self, zone: usize) -> Vec<Period<'a>> {
+        let cuts = self.cuts(zone);
         let mut out: Vec<Period<'a>> = Vec::new();
         for (i, start) in cuts.iter().enumerate() {
             let end = cuts.get(i + 1).copied();
@@ -198,6 +273,138 @@ mod tests {
                 .filter(|r| r.since.key() <= t.end() && r.until.as_ref().is_none_or(|u| u.key() > t.end()))
                 .max_by_key(|r| r.since.key());
             proptest::prop_assert_eq!(h.state_as_of(0, &t).map(|r| r.forces.clone()), naive.map(|r| r.forces.clone()));
+        }
+    }
+
+    /// Rows on distinct days with few forces and statuses, so that repeated
+    /// states, lapsing claims and gaps all occur.
+    fn random_rows(spec: &[(u32, usize, u8, Option<u32>)]) -> Vec<ControlRow> {
+        let mut rows = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (s, force, status, len) in spec {
+            if seen.insert(*s) {
+                let mut r = row(0, *force, &day(*s), len.map(|l| day(s + l)).as_deref());
+                r.status = match status {
+                    0 => Status::Held,
+                    1 => Status::Contested,
+                    _ => Status::Claimed,
+                };
+                rows.push(r);
+            }
+        }
+        rows
+    }
+
+    fn day(n: u32) -> String {
+        let base = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+        (base + chrono::Duration::days(i64::from(n))).format("%Y-%m-%d").to_string()
+    }
+
+    fn rows_strategy(
+    ) -> impl proptest::strategy::Strategy<Value = Vec<(u32, usize, u8, Option<u32>)>> {
+        proptest::collection::vec(
+            (0u32..40, 0usize..3, 0u8..3, proptest::option::weighted(0.3, 1u32..10)),
+            0..10,
+        )
+    }
+
+    #[test]
+    fn a_claim_inside_the_window_is_no_change() {
+        let mut claim = row(0, 2, "2021-04-21", Some("2021-04-23"));
+        claim.status = Status::Claimed;
+        let rows = vec![row(0, 1, "2012-07-19", None), claim];
+        let h = History::new(&rows, 1);
+        assert!(h.change_between(0, Some(&d("2021-04-20")), &d("2021-04-27")).is_none());
+        let c = h.change_between(0, Some(&d("2021-04-20")), &d("2021-04-22")).unwrap();
+        assert_eq!((c.date.to_iso(), c.to.unwrap().forces.clone()), ("2021-04-21".into(), vec![2]));
+        // the lapse is the change, dated by the `until`
+        let c = h.change_between(0, Some(&d("2021-04-22")), &d("2021-04-27")).unwrap();
+        assert_eq!((c.date.to_iso(), c.to.unwrap().forces.clone()), ("2021-04-23".into(), vec![1]));
+        // no S: the current state counts as new, dated when it (re)began
+        let c = h.change_between(0, None, &d("2021-04-27")).unwrap();
+        assert!(c.from.is_none());
+        assert_eq!(c.date.to_iso(), "2021-04-23");
+    }
+
+    #[test]
+    fn a_new_row_with_the_same_state_is_no_transition() {
+        let rows = vec![row(0, 1, "2021-01-01", None), row(0, 1, "2021-02-01", None)];
+        let h = History::new(&rows, 1);
+        let t = h.transitions(0);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].at.to_iso(), "2021-01-01");
+        assert_eq!(h.periods(0).len(), 2, "periods still follow rows (sources differ)");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_state_at_a_change_date_is_the_new_one_and_the_day_before_the_old(
+            spec in rows_strategy(),
+        ) {
+            let rows = random_rows(&spec);
+            let h = History::new(&rows, 1);
+            let ts = h.transitions(0);
+            for t in &ts {
+                proptest::prop_assert!(same_state(h.state_as_of(0, t.at), t.to));
+                proptest::prop_assert!(same_state(h.state_as_of(0, &t.at.add_days(-1)), t.from));
+                proptest::prop_assert!(!same_state(t.from, t.to));
+            }
+            for w in ts.windows(2) {
+                proptest::prop_assert!(w[0].at < w[1].at);
+                proptest::prop_assert!(same_state(w[0].to, w[1].from));
+            }
+        }
+
+        #[test]
+        fn prop_periods_are_contiguous_disjoint_and_cover_the_states(spec in rows_strategy()) {
+            let rows = random_rows(&spec);
+            let h = History::new(&rows, 1);
+            let periods = h.periods(0);
+            for w in periods.windows(2) {
+                let end = w[0].end.expect("only the last period may be open");
+                proptest::prop_assert!(end.key() <= w[1].start.key(), "overlap");
+                proptest::prop_assert!(w[0].start.key() < end.key());
+            }
+            for n in 0..60 {
+                let t = d(&day(n));
+                let covering: Vec<_> = periods
+                    .iter()
+                    .filter(|p| p.start.key() <= t.end() && p.end.is_none_or(|e| e.key() > t.end()))
+                    .collect();
+                let state = h.state_as_of(0, &t);
+                proptest::prop_assert_eq!(covering.len(), usize::from(state.is_some()));
+                if let (Some(p), Some(r)) = (covering.first(), state) {
+                    proptest::prop_assert!(std::ptr::eq(p.row, r));
+                }
+            }
+        }
+
+        #[test]
+        fn prop_change_between_matches_the_two_states(
+            spec in rows_strategy(),
+            s in 0u32..50,
+            len in 0u32..20,
+        ) {
+            let rows = random_rows(&spec);
+            let h = History::new(&rows, 1);
+            let (from, to) = (d(&day(s)), d(&day(s + len)));
+            let before = h.state_as_of(0, &from);
+            let after = h.state_as_of(0, &to);
+            match h.change_between(0, Some(&from), &to) {
+                None => proptest::prop_assert!(same_state(before, after)),
+                Some(c) => {
+                    proptest::prop_assert!(!same_state(before, after));
+                    proptest::prop_assert!(c.date.key() > from.end() && c.date.key() <= to.end());
+                    proptest::prop_assert!(same_state(h.state_as_of(0, c.date), after));
+                    // nothing changes after the date
+                    for n in 0..=len {
+                        let m = d(&day(s + n));
+                        if m.key() >= c.date.key() {
+                            proptest::prop_assert!(same_state(h.state_as_of(0, &m), after));
+                        }
+                    }
+                }
+            }
         }
     }
 }

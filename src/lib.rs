@@ -55,8 +55,10 @@
 
 pub mod build;
 pub mod crs;
+pub mod diff;
 pub mod error;
 pub mod history;
+pub mod init;
 pub mod layers;
 pub mod model;
 pub mod project;
@@ -64,6 +66,7 @@ pub mod read;
 pub mod spatial;
 pub mod style;
 pub mod topology;
+pub mod watch;
 pub mod write;
 
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Result, Severity};

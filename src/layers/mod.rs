@@ -7,19 +7,28 @@
 //! | [`control`] | (Multi)Polygon | zone, state as of D |
 //! | [`areas`] | (Multi)Polygon | force (held zones dissolved), plus one `contested` |
 //! | [`frontlines`] | (Multi)LineString | pair of adjacent forces |
+//! | [`changes`] | (Multi)Polygon | zone whose state at D differs from its state at S |
 //! | [`incidents`] | Point | incident dated in [S, D] |
+//! | [`timeline`] | (Multi)Polygon | control period of a zone |
+//! | [`labels`] | Point | zone: a point well inside it, for labels |
 //!
 //! Layers that need neighbours (areas, contact lines, and every zone layer
 //! when `--simplify` is on) share one [`Topology`] per snapshot.
 
 /// `areas.geojson`: (Multi)Polygon, one feature per force (held zones dissolved).
 pub mod areas;
+/// `changes.geojson`: (Multi)Polygon, one feature per zone whose state at D differs from its state at S.
+pub mod changes;
 /// `control.geojson`: (Multi)Polygon, one feature per zone, state as of D.
 pub mod control;
 /// `frontlines.geojson`: (Multi)LineString, one feature per pair of adjacent forces.
 pub mod frontlines;
 /// `incidents.geojson`: Point, one feature per incident dated in [S, D].
 pub mod incidents;
+/// `labels.geojson`: Point, one feature per zone, well inside it.
+pub mod labels;
+/// `timeline.geojson`: (Multi)Polygon, one feature per control period of a zone.
+pub mod timeline;
 
 use crate::error::{Error, Result};
 use crate::history::History;
@@ -50,14 +59,27 @@ pub enum LayerKind {
     Areas,
     /// `frontlines.geojson`: (Multi)LineString, one feature per pair of adjacent forces.
     Frontlines,
+    /// `changes.geojson`: (Multi)Polygon, one feature per zone whose state at D differs from its state at S.
+    Changes,
     /// `incidents.geojson`: Point, one feature per incident dated in [S, D].
     Incidents,
+    /// `timeline.geojson`: (Multi)Polygon, one feature per control period of a zone.
+    Timeline,
+    /// `labels.geojson`: Point, one feature per zone, well inside it.
+    Labels,
 }
 
 impl LayerKind {
     /// All layers, in output order.
-    pub const ALL: [LayerKind; 4] =
-        [LayerKind::Control, LayerKind::Areas, LayerKind::Frontlines, LayerKind::Incidents];
+    pub const ALL: [LayerKind; 7] = [
+        LayerKind::Control,
+        LayerKind::Areas,
+        LayerKind::Frontlines,
+        LayerKind::Changes,
+        LayerKind::Incidents,
+        LayerKind::Timeline,
+        LayerKind::Labels,
+    ];
 
     /// The file stem (`control`).
     #[must_use]
@@ -66,7 +88,10 @@ impl LayerKind {
             LayerKind::Control => "control",
             LayerKind::Areas => "areas",
             LayerKind::Frontlines => "frontlines",
+            LayerKind::Changes => "changes",
             LayerKind::Incidents => "incidents",
+            LayerKind::Timeline => "timeline",
+            LayerKind::Labels => "labels",
         }
     }
 
@@ -80,7 +105,10 @@ impl LayerKind {
             LayerKind::Control => control::build(snapshot),
             LayerKind::Areas => areas::build(snapshot),
             LayerKind::Frontlines => frontlines::build(snapshot),
+            LayerKind::Changes => changes::build(snapshot),
             LayerKind::Incidents => incidents::build(snapshot),
+            LayerKind::Timeline => timeline::build(snapshot),
+            LayerKind::Labels => labels::build(snapshot),
         }
     }
 }

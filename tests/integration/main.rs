@@ -13,6 +13,7 @@
 mod build;
 mod check;
 mod cli;
+mod dynamics;
 mod examples;
 mod golden;
 mod incidents;

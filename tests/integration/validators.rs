@@ -69,3 +69,19 @@ fn validators_reject_a_broken_layer() {
         .unwrap();
     assert!(!o.status.success());
 }
+
+#[test]
+fn init_and_grid_layers_pass_independent_validators() {
+    if !validators_present() {
+        return;
+    }
+    let w = Workdir::new();
+    assert!(w.run(&["init", "p"]).status.success());
+    assert!(w.run(&["build", "p", "--out", "out-init"]).status.success());
+    validate(&w, "out-init");
+    crate::util::copy_dir(&repo().join("tests/golden/grid-changes/input"), &w.path().join("g"));
+    let o =
+        w.run(&["build", "g", "--as-of", "2021-03-10", "--since", "2021-03-01", "--out", "out-g"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    validate(&w, "out-g");
+}

@@ -40,6 +40,45 @@ pub enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// Show which zones changed hands between two dates.
+    #[command(
+        after_help = "Examples:\n  frontline diff examples/qamishli --from 2021-04-20 --to 2021-04-27\n  frontline diff examples/qamishli --from 2021-04-22 --format json\n  frontline diff examples/qamishli --from all --format geojson > changes.geojson"
+    )]
+    Diff {
+        /// Project options (`--since`/`--as-of` are the same as `--from`/`--to`).
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Start date S, or `all` (default: 7 days before --to).
+        #[arg(long, value_name = "DATE|all", conflicts_with = "since")]
+        from: Option<String>,
+        /// End date D (default: the latest date in the data).
+        #[arg(long, value_name = "DATE", conflicts_with = "as_of")]
+        to: Option<String>,
+        /// Output: text, json, or geojson (the changes layer).
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "geojson"])]
+        format: String,
+        /// Decimals of output coordinates for --format geojson (default 6).
+        #[arg(long, value_name = "N")]
+        precision: Option<u8>,
+    },
+    /// Rebuild the layers whenever an input file is saved (Ctrl-C stops).
+    #[command(
+        after_help = "Examples:\n  frontline watch examples/qamishli\n  frontline watch my-project --out public/map"
+    )]
+    Watch {
+        /// Project and date options.
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Output options.
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Create a new project folder with small example files that build as they are.
+    #[command(after_help = "Examples:\n  frontline init my-map\n  frontline build my-map")]
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+    },
 }
 
 /// Options shared by commands that read a project.
@@ -172,5 +211,28 @@ mod tests {
         assert_eq!(project.dir, PathBuf::from("proj"));
         assert_eq!(project.overrides().as_of.as_deref(), Some("2021-04-25"));
         assert_eq!(output.format, Some(vec!["geojson".to_string(), "geojsonseq".to_string()]));
+    }
+
+    #[test]
+    fn diff_from_and_since_conflict() {
+        let ok =
+            Cli::try_parse_from(["frontline", "diff", "p", "--from", "all", "--to", "2021-04-27"]);
+        let Command::Diff { from, to, format, .. } = ok.unwrap().command else {
+            panic!("not diff")
+        };
+        assert_eq!(
+            (from.as_deref(), to.as_deref(), format.as_str()),
+            (Some("all"), Some("2021-04-27"), "text")
+        );
+        let e = Cli::try_parse_from([
+            "frontline",
+            "diff",
+            "p",
+            "--from",
+            "2021-04-20",
+            "--since",
+            "all",
+        ]);
+        assert!(e.is_err());
     }
 }

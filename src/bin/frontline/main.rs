@@ -6,7 +6,9 @@ mod args;
 
 use args::{Cli, Command};
 use clap::Parser;
+use frontline::diff::DiffFormat;
 use frontline::project::Project;
+use frontline::watch::{Outcome, Watcher};
 use frontline::{Diagnostics, Error, ErrorKind};
 use std::io::Write;
 use std::process::ExitCode;
@@ -44,6 +46,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 write_stdout(&d.to_text());
             }
             Ok(if d.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Diff { project, from, to, format, precision } => {
+            let mut overrides = project.overrides();
+            overrides.since = from.or(overrides.since);
+            overrides.as_of = to.or(overrides.as_of);
+            overrides.precision = precision;
+            let (p, warnings) = Project::load(&project.dir, &overrides)?;
+            print_diagnostics(&warnings);
+            write_stdout(&frontline::diff::render(&p, DiffFormat::parse(&format)?)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Watch { project, output } => {
+            let mut overrides = project.overrides();
+            output.apply(&mut overrides);
+            let out = output.out.unwrap_or_else(|| project.dir.join("out"));
+            let mut watcher = Watcher::new(&project.dir, overrides, &out)?;
+            loop {
+                print_outcome(&watcher.rebuild());
+                eprintln!("watching {} files (Ctrl-C stops)", watcher.paths().len());
+                watcher.wait_for_change();
+            }
+        }
+        Command::Init { dir } => {
+            for path in frontline::init::init(&dir)? {
+                eprintln!("  wrote {}", path.display());
+            }
+            eprintln!("next: frontline build {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Report one rebuild of `watch`.
+fn print_outcome(outcome: &Outcome) {
+    match outcome {
+        Outcome::Built(report, warnings) => {
+            print_diagnostics(warnings);
+            let since = report.since.as_deref().unwrap_or("all");
+            eprintln!(
+                "built {} layers as of {} (recent since {since})",
+                report.files.len(),
+                report.as_of
+            );
+        }
+        Outcome::Failed(e) => {
+            if let Some(d) = e.diagnostics() {
+                print_diagnostics(d);
+            }
+            eprintln!("error: {e}; kept the last good layers");
         }
     }
 }

@@ -1,0 +1,264 @@
+//! `labels.geojson`: one Point feature per zone, well inside it, for labels:
+//! `zone`, `name` and every `name:xx` the zone has.
+//!
+//! The point is the pole of inaccessibility (the point farthest from the
+//! boundary, found with Mapbox's polylabel algorithm to
+//! [`PRECISION_M`](crate::layers::labels::PRECISION_M)) of
+//! the zone's largest part. Distances are measured in a local equirectangular
+//! projection in metres, which is accurate for zones of a few kilometres. The
+//! point is always inside the polygon: if the search finds none (a sliver),
+//! it falls back to `geo::InteriorPoint`.
+
+use super::{Feature, Snapshot};
+use crate::error::Result;
+use geo::{Area, BoundingRect, Centroid, Contains, Coord, Distance, Euclidean, InteriorPoint};
+use geo::{MapCoords, MultiPolygon, Point, Polygon};
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// How close to the true pole of inaccessibility the label point is, in metres.
+pub const PRECISION_M: f64 = 1.0;
+
+/// At most this many cells are examined per polygon (the search never hangs).
+const MAX_CELLS: usize = 20_000;
+
+/// Metres per degree of latitude (mean).
+const M_PER_DEG: f64 = 111_195.0;
+
+/// Build the layer.
+///
+/// # Errors
+///
+/// None in practice; the signature matches the other layers.
+pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
+    let mut out = Vec::with_capacity(s.project.zones.len());
+    for (i, zone) in s.project.zones.iter().enumerate() {
+        // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
+        let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
+        let Some(point) = label_point(geometry, PRECISION_M) else { continue };
+        let mut props = Map::new();
+        props.insert("zone".into(), Value::String(zone.id.clone()));
+        props.insert("name".into(), Value::String(zone.name.clone()));
+        let mut names: Vec<(&String, &Value)> = zone
+            .properties
+            .iter()
+            .filter(|(k, v)| k.starts_with("name:") && v.is_string())
+            .collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, v) in names {
+            props.insert(k.clone(), v.clone());
+        }
+        out.push(Feature {
+            id: zone.id.clone(),
+            geometry: Some(geo::Geometry::Point(point)),
+            properties: props,
+        });
+    }
+    Ok(out)
+}
+
+/// The label point of a zone: the pole of inaccessibility of its largest
+/// part (`None` for an empty geometry).
+#[must_use]
+pub fn label_point(zone: &MultiPolygon<f64>, precision_m: f64) -> Option<Point<f64>> {
+    let largest = zone.0.iter().max_by(|a, b| {
+        a.unsigned_area().partial_cmp(&b.unsigned_area()).unwrap_or(Ordering::Equal)
+    })?;
+    pole_of_inaccessibility(largest, precision_m)
+}
+
+/// The point of a lon/lat polygon farthest from its boundary, to within
+/// `precision_m` metres; always inside the polygon when it has an interior.
+#[must_use]
+pub fn pole_of_inaccessibility(polygon: &Polygon<f64>, precision_m: f64) -> Option<Point<f64>> {
+    let rect = polygon.bounding_rect()?;
+    let origin = rect.center();
+    let kx = M_PER_DEG * origin.y.to_radians().cos().max(1e-6);
+    let ky = M_PER_DEG;
+    let local =
+        polygon.map_coords(|c| Coord { x: (c.x - origin.x) * kx, y: (c.y - origin.y) * ky });
+    let back = |c: Coord<f64>| Point::new(c.x / kx + origin.x, c.y / ky + origin.y);
+    let found = polylabel(&local, precision_m.max(1e-9)).map(back);
+    match found {
+        Some(p) if polygon.contains(&p) => Some(p),
+        _ => polygon.interior_point(),
+    }
+}
+
+/// A square cell of the search grid.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    center: Coord<f64>,
+    half: f64,
+    /// Signed distance from the centre to the boundary (negative outside).
+    distance: f64,
+    /// The best distance any point of the cell can reach.
+    potential: f64,
+}
+
+impl Cell {
+    fn new(center: Coord<f64>, half: f64, polygon: &Polygon<f64>) -> Self {
+        let distance = signed_distance(center, polygon);
+        Cell { center, half, distance, potential: distance + half * std::f64::consts::SQRT_2 }
+    }
+}
+
+impl PartialEq for Cell {
+    fn eq(&self, other: &Self) -> bool {
+        self.potential.total_cmp(&other.potential) == Ordering::Equal
+    }
+}
+impl Eq for Cell {}
+impl PartialOrd for Cell {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Cell {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.potential.total_cmp(&other.potential)
+    }
+}
+
+/// Distance from `c` to the polygon's boundary, negative outside.
+fn signed_distance(c: Coord<f64>, polygon: &Polygon<f64>) -> f64 {
+    let p = Point::from(c);
+    let d = std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .map(|ring| Euclidean.distance(&p, ring))
+        .fold(f64::INFINITY, f64::min);
+    if polygon.contains(&p) {
+        d
+    } else {
+        -d
+    }
+}
+
+/// Polylabel on a planar polygon (metres): best-first search over square
+/// cells, pruning cells that cannot beat the best by more than `precision`.
+fn polylabel(polygon: &Polygon<f64>, precision: f64) -> Option<Coord<f64>> {
+    let rect = polygon.bounding_rect()?;
+    let size = rect.width().min(rect.height());
+    if !(size.is_finite() && size > 0.0) {
+        return None;
+    }
+    let half = size / 2.0;
+    let mut heap = BinaryHeap::new();
+    let mut y = rect.min().y;
+    while y < rect.max().y {
+        let mut x = rect.min().x;
+        while x < rect.max().x {
+            heap.push(Cell::new(Coord { x: x + half, y: y + half }, half, polygon));
+            x += size;
+        }
+        y += size;
+    }
+    let mut best = Cell::new(polygon.centroid()?.0, 0.0, polygon);
+    let center = Cell::new(rect.center(), 0.0, polygon);
+    if center.distance > best.distance {
+        best = center;
+    }
+    let mut examined = 0;
+    while let Some(cell) = heap.pop() {
+        examined += 1;
+        if cell.distance > best.distance {
+            best = cell;
+        }
+        if cell.potential - best.distance <= precision || examined > MAX_CELLS {
+            continue;
+        }
+        let h = cell.half / 2.0;
+        for (dx, dy) in [(-h, -h), (h, -h), (-h, h), (h, h)] {
+            let c = Coord { x: cell.center.x + dx, y: cell.center.y + dy };
+            heap.push(Cell::new(c, h, polygon));
+        }
+    }
+    (best.distance > 0.0).then_some(best.center)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, LineString};
+
+    /// A U shape (open to the north) around 41.2°E 37.0°N, about 1 km across.
+    fn u_shape() -> Polygon<f64> {
+        polygon![
+            (x: 41.200, y: 37.000), (x: 41.212, y: 37.000), (x: 41.212, y: 37.010),
+            (x: 41.209, y: 37.010), (x: 41.209, y: 37.003), (x: 41.203, y: 37.003),
+            (x: 41.203, y: 37.010), (x: 41.200, y: 37.010), (x: 41.200, y: 37.000),
+        ]
+    }
+
+    #[test]
+    fn a_u_shape_gets_a_point_in_its_base_not_its_empty_centre() {
+        let u = u_shape();
+        let centroid = u.centroid().unwrap();
+        assert!(!u.contains(&centroid), "the test needs a concave shape");
+        let p = pole_of_inaccessibility(&u, 1.0).unwrap();
+        assert!(u.contains(&p));
+        assert!(p.y() < 37.003, "in the base: {p:?}");
+    }
+
+    #[test]
+    fn a_square_with_a_hole_gets_a_point_in_its_ring() {
+        let outer = LineString::from(vec![(0.0, 0.0), (0.01, 0.0), (0.01, 0.01), (0.0, 0.01)]);
+        let hole =
+            LineString::from(vec![(0.002, 0.002), (0.008, 0.002), (0.008, 0.008), (0.002, 0.008)]);
+        let p = Polygon::new(outer, vec![hole]);
+        let l = pole_of_inaccessibility(&p, 1.0).unwrap();
+        assert!(p.contains(&l), "{l:?}");
+        // the ring is 0.002° wide: the pole is about 0.001° from both edges
+        let d = signed_distance(l.0, &p);
+        approx::assert_abs_diff_eq!(d, 0.001, epsilon = 0.0002);
+    }
+
+    #[test]
+    fn a_square_gets_its_centre() {
+        let sq = polygon![(x: 10.0, y: 50.0), (x: 10.01, y: 50.0), (x: 10.01, y: 50.01), (x: 10.0, y: 50.01)];
+        let p = pole_of_inaccessibility(&sq, 0.5).unwrap();
+        approx::assert_abs_diff_eq!(p.x(), 10.005, epsilon = 1e-5);
+        approx::assert_abs_diff_eq!(p.y(), 50.005, epsilon = 1e-5);
+    }
+
+    #[test]
+    fn a_multipolygon_labels_its_largest_part() {
+        let small = polygon![(x: 0.0, y: 0.0), (x: 0.001, y: 0.0), (x: 0.001, y: 0.001), (x: 0.0, y: 0.001)];
+        let big =
+            polygon![(x: 1.0, y: 1.0), (x: 1.01, y: 1.0), (x: 1.01, y: 1.01), (x: 1.0, y: 1.01)];
+        let p = label_point(&MultiPolygon(vec![small, big.clone()]), 1.0).unwrap();
+        assert!(big.contains(&p));
+    }
+
+    #[test]
+    fn degenerate_polygons_do_not_panic() {
+        let flat = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 2.0, y: 0.0)];
+        let _ = pole_of_inaccessibility(&flat, 1.0);
+        assert!(label_point(&MultiPolygon(vec![]), 1.0).is_none());
+    }
+
+    proptest::proptest! {
+        /// Random star-shaped polygons (often very concave) around a point:
+        /// the label is always inside.
+        #[test]
+        fn prop_label_is_inside_star_shaped_polygons(
+            radii in proptest::collection::vec(0.05f64..1.0, 3..24),
+            lat in -60.0f64..60.0,
+        ) {
+            let n = radii.len() as f64;
+            let mut ring: Vec<(f64, f64)> = radii
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let a = i as f64 / n * std::f64::consts::TAU;
+                    (30.0 + 0.01 * r * a.cos(), lat + 0.01 * r * a.sin())
+                })
+                .collect();
+            ring.push(ring[0]);
+            let poly = Polygon::new(LineString::from(ring), vec![]);
+            let p = pole_of_inaccessibility(&poly, 1.0).unwrap();
+            proptest::prop_assert!(poly.contains(&p), "{p:?} outside {poly:?}");
+        }
+    }
+}
