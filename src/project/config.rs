@@ -43,6 +43,12 @@ pub struct Config {
     pub snap: Option<f64>,
     /// Simplification tolerance in metres.
     pub simplify: Option<f64>,
+    /// A local Leaflet `dist/` folder to inline into `map.html` (relative to the project).
+    pub leaflet: Option<String>,
+    /// Basemap of `map.html`: `none`, `osm`, or a tile URL template.
+    pub basemap: Option<String>,
+    /// Size of `map.svg`, `WxH` in pixels.
+    pub size: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -63,6 +69,9 @@ const KEYS: &[&str] = &[
     "lang",
     "snap",
     "simplify",
+    "leaflet",
+    "basemap",
+    "size",
 ];
 
 impl Config {

@@ -41,4 +41,10 @@ pub struct Overrides {
     pub snap: Option<f64>,
     /// `--simplify` in metres.
     pub simplify: Option<f64>,
+    /// `--leaflet DIR`: a local Leaflet `dist/` folder to inline into `map.html`.
+    pub leaflet: Option<String>,
+    /// `--basemap none|osm|URL`.
+    pub basemap: Option<String>,
+    /// `--size WxH` of `map.svg`.
+    pub size: Option<String>,
 }
