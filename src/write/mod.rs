@@ -13,6 +13,7 @@ pub mod html;
 pub mod page;
 pub mod qml;
 pub mod svg;
+pub mod topojson;
 
 use crate::error::{Error, Result};
 use crate::layers::{Feature, LayerKind, Snapshot};
@@ -25,6 +26,8 @@ pub enum Format {
     GeoJson,
     /// RFC 8142 GeoJSON text sequences (`control.geojsonseq`).
     GeoJsonSeq,
+    /// TopoJSON, one file per layer, shared borders stored once (`control.topojson`).
+    TopoJson,
     /// One embeddable Leaflet page with the data inlined (`map.html`).
     Html,
     /// A QGIS style beside each layer (`control.qml`).
@@ -46,8 +49,14 @@ pub struct Output {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] =
-        [Format::GeoJson, Format::GeoJsonSeq, Format::Html, Format::Qml, Format::Svg];
+    pub const ALL: [Format; 6] = [
+        Format::GeoJson,
+        Format::GeoJsonSeq,
+        Format::TopoJson,
+        Format::Html,
+        Format::Qml,
+        Format::Svg,
+    ];
 
     /// The format's name as given to `--format`.
     #[must_use]
@@ -55,6 +64,7 @@ impl Format {
         match self {
             Format::GeoJson => "geojson",
             Format::GeoJsonSeq => "geojsonseq",
+            Format::TopoJson => "topojson",
             Format::Html => "html",
             Format::Qml => "qml",
             Format::Svg => "svg",
@@ -75,6 +85,7 @@ impl Format {
         match self {
             Format::GeoJson => geojson_files(snapshot, layers, Flavor::Collection, "geojson"),
             Format::GeoJsonSeq => geojson_files(snapshot, layers, Flavor::Sequence, "geojsonseq"),
+            Format::TopoJson => topojson::render(snapshot, layers),
             Format::Html => html::render(snapshot, layers),
             Format::Qml => qml::render(snapshot, layers),
             Format::Svg => svg::render(snapshot, layers),

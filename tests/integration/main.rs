@@ -9,6 +9,7 @@
     dead_code
 )]
 
+mod browser;
 mod build;
 mod check;
 mod cli;

@@ -87,7 +87,7 @@
       path.setAttribute('role', 'button');
       path.setAttribute('aria-label', zone.name);
       path.addEventListener('keydown', function (ev) {
-        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); l.openPopup(); }
+        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); layer.openPopup(l.getCenter()); }
       });
     });
     zoneLayers.push({ zone: zone, layer: layer });
