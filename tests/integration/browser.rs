@@ -216,3 +216,34 @@ fn pages_work_in_headless_chromium() {
     assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn topojson_stores_shared_borders_once() {
+    fn walk(v: &serde_json::Value, out: &mut Vec<i64>) {
+        match v {
+            serde_json::Value::Number(n) => out.push(n.as_i64().unwrap()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+        let w = Workdir::new();
+        w.demo("q");
+        build(&w, "q", "out", &["--format", "geojson,topojson"]);
+        let topo: serde_json::Value =
+            serde_json::from_str(&w.read("out/control.topojson")).unwrap();
+        assert_eq!(topo["type"], "Topology");
+        assert!(topo["transform"]["scale"][0].as_f64().unwrap() > 0.0, "quantized");
+        let arcs = topo["arcs"].as_array().unwrap().len();
+        let mut refs: Vec<i64> = Vec::new();
+    }
+    for g in topo["objects"]["control"]["geometries"].as_array().unwrap() {
+        walk(&g["arcs"], &mut refs);
+    }
+    let used: std::collections::BTreeSet<i64> =
+        refs.iter().map(|r| if *r < 0 { !*r } else { *r }).collect();
+    assert_eq!(used.len(), arcs, "every arc is used");
+    assert!(refs.len() > arcs, "shared borders are referenced twice but stored once");
+    let geo = std::fs::metadata(w.path().join("out/control.geojson")).unwrap().len();
+    let tj = std::fs::metadata(w.path().join("out/control.topojson")).unwrap().len();
+    eprintln!("control: topojson {tj} bytes, geojson {geo} bytes");
+    assert!(tj < geo, "TopoJSON is smaller than the GeoJSON ({tj} vs {geo})");
+}
