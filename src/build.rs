@@ -1,12 +1,14 @@
 //! `build`: a project in, every layer in every requested format out.
 //!
-//! All outputs are rendered in memory first and only then written, each
-//! atomically, so a failed build leaves the previous layers untouched.
+//! Every layer is built once and sorted by id; then each format renders the
+//! whole set (see `crate::write::Format::render`). All outputs are rendered in
+//! memory first and only then written, each atomically, so a failed build
+//! leaves the previous files untouched.
 
 use crate::error::Result;
-use crate::layers::{LayerKind, Snapshot};
+use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Project;
-use crate::write::geojson::{write_collection, Flavor};
+use crate::write::geojson::natural_cmp;
 use crate::write::{atomic, Format};
 use std::path::{Path, PathBuf};
 
@@ -21,30 +23,38 @@ pub struct BuildReport {
     pub files: Vec<(PathBuf, usize)>,
 }
 
+/// Build every layer of a snapshot, each sorted by id.
+///
+/// # Errors
+///
+/// Internal errors of a layer.
+pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
+    LayerKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let mut features = kind.build(snapshot)?;
+            features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+            Ok((kind, features))
+        })
+        .collect()
+}
+
 /// Render every layer of `project` in every format into `out_dir`.
 ///
 /// # Errors
 ///
-/// Usage errors (bad format, no date) and I/O errors.
+/// Usage errors (bad format, no date, missing `--leaflet` folder) and I/O errors.
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let formats = Format::parse_list(&project.settings.formats)?;
     let snapshot = Snapshot::new(project)?;
-    let meta = snapshot.meta();
-    let precision = project.settings.precision;
+    let layers = layers(&snapshot)?;
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut files = Vec::new();
-    for kind in LayerKind::ALL {
-        let mut features = kind.build(&snapshot)?;
-        for format in &formats {
-            let (ext, flavor) = match format {
-                Format::GeoJson => ("geojson", Flavor::Collection),
-                Format::GeoJsonSeq => ("geojsonseq", Flavor::Sequence),
-            };
-            let bytes = write_collection(Vec::new(), &mut features, &meta, precision, flavor)
-                .map_err(|e| crate::Error::internal(format!("rendering {}: {e}", kind.name())))?;
-            let path = out_dir.join(format!("{}.{ext}", kind.name()));
-            files.push((path.clone(), features.len()));
-            rendered.push((path, bytes));
+    for format in formats {
+        for out in format.render(&snapshot, &layers)? {
+            let path = out_dir.join(&out.name);
+            files.push((path.clone(), out.features));
+            rendered.push((path, out.bytes));
         }
     }
     atomic::write_all(&rendered)?;

@@ -54,6 +54,17 @@ pub fn state_color(row: Option<&ControlRow>, forces: &[Force]) -> String {
     }
 }
 
+/// Insert the extra columns of a control row (`url`, analyst fields …),
+/// carried through as text; empty cells become null. Existing keys win.
+pub fn carry_extra(props: &mut Map<String, Value>, row: Option<&ControlRow>) {
+    for (k, v) in row.map(|r| r.extra.as_slice()).unwrap_or_default() {
+        if !k.is_empty() && !props.contains_key(k) {
+            let value = if v.is_empty() { Value::Null } else { Value::String(v.clone()) };
+            props.insert(k.clone(), value);
+        }
+    }
+}
+
 /// Geodesic area of a geometry in km² (on the WGS84 ellipsoid): exteriors
 /// minus holes.
 ///
@@ -109,6 +120,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         );
         props.insert("source".into(), text_or_null(state.and_then(|r| r.source.as_deref())));
         props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
+        carry_extra(&mut props, state);
         let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
         props.insert("area_km2".into(), round_measure(area_km2(geometry), 4));
         for (k, v) in &zone.properties {

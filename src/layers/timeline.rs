@@ -6,7 +6,7 @@
 //! lapses gives the earlier row a second period. Gaps with no state have no
 //! feature.
 
-use super::control::{force_key, force_name, state_color};
+use super::control::{carry_extra, force_key, force_name, state_color};
 use super::{text_or_null, Feature, Snapshot};
 use crate::error::Result;
 use crate::model::Moment;
@@ -34,6 +34,8 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             props.insert("start".into(), Value::String(period.start.to_iso()));
             props.insert("end".into(), period.end.map_or(Value::Null, |e| e.to_iso().into()));
             props.insert("source".into(), text_or_null(r.source.as_deref()));
+            props.insert("note".into(), text_or_null(r.note.as_deref()));
+            carry_extra(&mut props, Some(r));
             props.insert("fill".into(), Value::String(state_color(Some(r), &p.forces)));
             out.push(Feature {
                 id: format!("{}/{}", zone.id, Moment::to_iso(period.start)),

@@ -48,6 +48,12 @@ pub struct Config {
     /// Encoding of the CSV files when they have no BOM and are not UTF-8,
     /// e.g. `windows-1252` (default: detected, with a warning).
     pub encoding: Option<String>,
+    /// A local Leaflet `dist/` folder to inline into `map.html` (relative to the project).
+    pub leaflet: Option<String>,
+    /// Basemap of `map.html`: `none`, `osm`, or a tile URL template.
+    pub basemap: Option<String>,
+    /// Size of `map.svg`, `WxH` in pixels.
+    pub size: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -70,6 +76,9 @@ const KEYS: &[&str] = &[
     "simplify",
     "preset",
     "encoding",
+    "leaflet",
+    "basemap",
+    "size",
 ];
 
 impl Config {

@@ -36,6 +36,78 @@ pub enum Since {
     Date(Moment),
 }
 
+/// Default size of `map.svg` in pixels (a 16:9 social-media card).
+pub const DEFAULT_SIZE: (u32, u32) = (1200, 675);
+
+/// The background of `map.html`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Basemap {
+    /// No tiles: the page makes no request but Leaflet (the default).
+    #[default]
+    None,
+    /// OpenStreetMap's standard tiles.
+    Osm,
+    /// A tile URL template (`https://…/{z}/{x}/{y}.png`).
+    Tiles(String),
+}
+
+/// OpenStreetMap's tile URL template.
+const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+impl Basemap {
+    /// Parse `none`, `osm` or an `http(s)` tile URL template with `{z}`, `{x}`, `{y}`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Basemap> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("none") {
+            return Some(Basemap::None);
+        }
+        if s.eq_ignore_ascii_case("osm") {
+            return Some(Basemap::Osm);
+        }
+        let ok_scheme = s.starts_with("https://") || s.starts_with("http://");
+        let ok_chars = s.chars().all(|c| c.is_ascii_graphic() && !"\"'<>`\\".contains(c));
+        let has_xyz = ["{z}", "{x}", "{y}"].iter().all(|p| s.contains(p));
+        (ok_scheme && ok_chars && has_xyz && Basemap::host_of(s).is_some())
+            .then(|| Basemap::Tiles(s.to_string()))
+    }
+
+    /// The tile URL template, if any.
+    #[must_use]
+    pub fn template(&self) -> Option<&str> {
+        match self {
+            Basemap::None => None,
+            Basemap::Osm => Some(OSM_TILES),
+            Basemap::Tiles(t) => Some(t),
+        }
+    }
+
+    /// The origin the tiles come from, as a Content-Security-Policy source
+    /// (`https://tile.openstreetmap.org`; a `{s}.` subdomain becomes `*.`).
+    #[must_use]
+    pub fn csp_source(&self) -> Option<String> {
+        let t = self.template()?;
+        let (scheme, _) = t.split_once("://")?;
+        let host = Basemap::host_of(t)?;
+        Some(format!("{scheme}://{}", host.replace("{s}.", "*.")))
+    }
+
+    /// The attribution the tiles require (plain text).
+    #[must_use]
+    pub fn attribution(&self) -> Option<&'static str> {
+        match self {
+            Basemap::Osm => Some("© OpenStreetMap contributors"),
+            _ => None,
+        }
+    }
+
+    fn host_of(t: &str) -> Option<&str> {
+        let rest = t.split_once("://")?.1;
+        let host = rest.split('/').next()?;
+        (!host.is_empty()).then_some(host)
+    }
+}
+
 /// Validated settings of a project.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -79,6 +151,12 @@ pub struct Settings {
     pub encoding: Option<Encoding>,
     /// Repair zone geometry where possible (`--repair`).
     pub repair: bool,
+    /// A local Leaflet `dist/` folder to inline into `map.html` (`None`: the CDN).
+    pub leaflet: Option<PathBuf>,
+    /// The background of `map.html`.
+    pub basemap: Basemap,
+    /// Width and height of `map.svg` in pixels.
+    pub size: (u32, u32),
 }
 
 impl Settings {
@@ -112,15 +190,10 @@ impl Settings {
                 ))
             })?),
         };
-        let crs = |v: Option<String>, flag: &str| -> Result<Option<Crs>> {
-            v.map(|s| {
-                Crs::parse(&s).ok_or_else(|| {
-                    Error::usage(format!(
-                        "invalid --{flag} \"{s}\" — give an EPSG code such as EPSG:32637"
-                    ))
-                })
+        let crs = |v: Option<String>, flag: &str| {
+            checked(v, Crs::parse, |s| {
+                format!("invalid --{flag} \"{s}\" — give an EPSG code such as EPSG:32637")
             })
-            .transpose()
         };
         let precision = o.precision.or(config.precision).unwrap_or(DEFAULT_PRECISION);
         if precision > 15 {
@@ -136,20 +209,25 @@ impl Settings {
         if simplify_m.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err(Error::usage("invalid --simplify — give metres, e.g. 10"));
         }
-        let preset = match o.preset.clone().or(config.preset) {
-            None => None,
-            Some(s) => Some(Preset::parse(&s).ok_or_else(|| {
-                Error::usage(format!("invalid --preset \"{s}\" — use acled or ucdp"))
-            })?),
-        };
-        let encoding = match o.encoding.clone().or(config.encoding) {
-            None => None,
-            Some(s) => Some(Encoding::parse(&s).ok_or_else(|| {
-                Error::usage(format!(
-                    "invalid --encoding \"{s}\" — use utf-8, utf-16le, utf-16be or windows-1252"
-                ))
-            })?),
-        };
+        let preset = checked(o.preset.clone().or(config.preset), Preset::parse, |s| {
+            format!("invalid --preset \"{s}\" — use acled or ucdp")
+        })?;
+        let encoding = checked(o.encoding.clone().or(config.encoding), Encoding::parse, |s| {
+            format!("invalid --encoding \"{s}\" — use utf-8, utf-16le, utf-16be or windows-1252")
+        })?;
+        let lang = checked(
+            o.lang.clone().or(config.lang),
+            |l| is_lang_code(l).then(|| l.to_string()),
+            |l| format!("invalid --lang \"{l}\" — give a language code such as en, ar, ckb or ku"),
+        )?;
+        let basemap = checked(o.basemap.clone().or(config.basemap), Basemap::parse, |b| {
+            format!("invalid --basemap \"{b}\" — give none, osm, or a tile URL such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png")
+        })?
+        .unwrap_or_default();
+        let size = checked(o.size.clone().or(config.size), parse_size, |s| {
+            format!("invalid --size \"{s}\" — give width x height in pixels, e.g. 1200x675")
+        })?
+        .unwrap_or(DEFAULT_SIZE);
         Ok(Settings {
             preset,
             encoding,
@@ -168,11 +246,42 @@ impl Settings {
             formats: o.formats.clone().or(config.formats).unwrap_or_else(|| vec!["geojson".into()]),
             title: o.title.clone().or(config.title).unwrap_or_default(),
             attribution: o.attribution.clone().or(config.attribution).unwrap_or_default(),
-            lang: o.lang.clone().or(config.lang),
+            lang,
             snap_m,
             simplify_m,
+            leaflet: o.leaflet.clone().or(config.leaflet).map(PathBuf::from),
+            basemap,
+            size,
         })
     }
+}
+
+/// Parse an optional option value; a value that does not parse is a usage
+/// error with the given message.
+fn checked<T>(
+    value: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    message: impl Fn(&str) -> String,
+) -> Result<Option<T>> {
+    value.map(|v| parse(&v).ok_or_else(|| Error::usage(message(&v)))).transpose()
+}
+
+/// Whether `s` looks like a BCP 47 language tag (`en`, `ckb`, `ku-Latn`).
+fn is_lang_code(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Parse `1200x675` (also `1200X675`, `1200×675`) into pixels, 16 to 10000 each.
+fn parse_size(s: &str) -> Option<(u32, u32)> {
+    let (w, h) = s.trim().split_once(['x', 'X', '×'])?;
+    let (w, h) = (w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?);
+    let ok = |v: u32| (16..=10_000).contains(&v);
+    (ok(w) && ok(h)).then_some((w, h))
 }
 
 /// The inputs of a project as text, for reading without touching the disk.
@@ -237,7 +346,12 @@ impl Project {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => return Err(Error::io(toml_path, e)),
         };
-        let settings = Settings::resolve(config, overrides)?;
+        let leaflet_from_file = overrides.leaflet.is_none();
+        let mut settings = Settings::resolve(config, overrides)?;
+        if leaflet_from_file {
+            // a path in frontline.toml is relative to the project folder
+            settings.leaflet = settings.leaflet.map(|p| dir.join(p));
+        }
         let read_opt = |name: &str| -> Result<Option<Vec<u8>>> {
             match std::fs::read(dir.join(name)) {
                 Ok(b) => Ok(Some(b)),

@@ -47,4 +47,10 @@ pub struct Overrides {
     pub encoding: Option<String>,
     /// `--repair`: fix what can be fixed in the zones, with a warning each.
     pub repair: bool,
+    /// `--leaflet DIR`: a local Leaflet `dist/` folder to inline into `map.html`.
+    pub leaflet: Option<String>,
+    /// `--basemap none|osm|URL`.
+    pub basemap: Option<String>,
+    /// `--size WxH` of `map.svg`.
+    pub size: Option<String>,
 }

@@ -120,8 +120,23 @@ pub fn write_collection<W: Write>(
     flavor: Flavor,
 ) -> io::Result<W> {
     features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    write_features(w, features, meta, precision, flavor)
+}
+
+/// Write features as one collection in the order given (the caller sorted them).
+///
+/// # Errors
+///
+/// I/O errors of the writer.
+pub fn write_features<W: Write>(
+    w: W,
+    features: &[Feature],
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+) -> io::Result<W> {
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
-    for f in features.iter() {
+    for f in features {
         fw.write(f)?;
     }
     fw.finish()

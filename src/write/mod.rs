@@ -1,10 +1,23 @@
 //! Writers: features in, bytes out. Every format goes through here, and
 //! every file is written atomically (`atomic`).
+//!
+//! Each [`Format`] renders the whole build at once — the [`Snapshot`] and
+//! every built layer, keyed by layer name — into [`Output`] files, so that a
+//! new layer appears in every format without touching the writers. Layers
+//! compute features; writers never compute geometry or history themselves
+//! (the page and the SVG read both from [`page::PageData`]).
 
 pub mod atomic;
 pub mod geojson;
+pub mod html;
+pub mod page;
+pub mod qml;
+pub mod svg;
+pub mod topojson;
 
 use crate::error::{Error, Result};
+use crate::layers::{Feature, LayerKind, Snapshot};
+use geojson::{write_features, Flavor};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,11 +26,37 @@ pub enum Format {
     GeoJson,
     /// RFC 8142 GeoJSON text sequences (`control.geojsonseq`).
     GeoJsonSeq,
+    /// TopoJSON, one file per layer, shared borders stored once (`control.topojson`).
+    TopoJson,
+    /// One embeddable Leaflet page with the data inlined (`map.html`).
+    Html,
+    /// A QGIS style beside each layer (`control.qml`).
+    Qml,
+    /// A static map for print and social media (`map.svg`).
+    Svg,
+}
+
+/// A rendered file, not yet written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// File name inside the output folder.
+    pub name: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Features it holds (for the report).
+    pub features: usize,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 2] = [Format::GeoJson, Format::GeoJsonSeq];
+    pub const ALL: [Format; 6] = [
+        Format::GeoJson,
+        Format::GeoJsonSeq,
+        Format::TopoJson,
+        Format::Html,
+        Format::Qml,
+        Format::Svg,
+    ];
 
     /// The format's name as given to `--format`.
     #[must_use]
@@ -25,6 +64,31 @@ impl Format {
         match self {
             Format::GeoJson => "geojson",
             Format::GeoJsonSeq => "geojsonseq",
+            Format::TopoJson => "topojson",
+            Format::Html => "html",
+            Format::Qml => "qml",
+            Format::Svg => "svg",
+        }
+    }
+
+    /// Render every layer of a build in this format. Features of each layer
+    /// must already be sorted (the build sorts them once).
+    ///
+    /// # Errors
+    ///
+    /// Usage errors (e.g. a missing `--leaflet` folder) and internal errors.
+    pub fn render(
+        self,
+        snapshot: &Snapshot<'_>,
+        layers: &[(LayerKind, Vec<Feature>)],
+    ) -> Result<Vec<Output>> {
+        match self {
+            Format::GeoJson => geojson_files(snapshot, layers, Flavor::Collection, "geojson"),
+            Format::GeoJsonSeq => geojson_files(snapshot, layers, Flavor::Sequence, "geojsonseq"),
+            Format::TopoJson => topojson::render(snapshot, layers),
+            Format::Html => html::render(snapshot, layers),
+            Format::Qml => qml::render(snapshot, layers),
+            Format::Svg => svg::render(snapshot, layers),
         }
     }
 
@@ -59,5 +123,38 @@ impl Format {
             out.push(Format::GeoJson);
         }
         Ok(out)
+    }
+}
+
+fn geojson_files(
+    snapshot: &Snapshot<'_>,
+    layers: &[(LayerKind, Vec<Feature>)],
+    flavor: Flavor,
+    ext: &str,
+) -> Result<Vec<Output>> {
+    let meta = snapshot.meta();
+    let precision = snapshot.project.settings.precision;
+    layers
+        .iter()
+        .map(|(kind, features)| {
+            let bytes = write_features(Vec::new(), features, &meta, precision, flavor)
+                .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
+            Ok(Output { name: format!("{}.{ext}", kind.name()), bytes, features: features.len() })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lists_and_all() {
+        let l = |s: &str| Format::parse_list(&[s.to_string()]);
+        assert_eq!(l("svg,html").unwrap(), vec![Format::Html, Format::Svg]);
+        assert_eq!(l("all").unwrap(), Format::ALL.to_vec());
+        assert_eq!(l("").unwrap(), vec![Format::GeoJson]);
+        let e = l("html,kml").unwrap_err().to_string();
+        assert!(e.contains("unknown format \"kml\""), "{e}");
     }
 }

@@ -1,15 +1,17 @@
 //! Integration tests: run the `frontline` binary on real projects.
-// why: helpers outside `#[test]` functions may unwrap and panic like the tests themselves
+// why: test helpers outside #[test] functions panic on purpose; not every module uses every helper
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::print_stderr
+    clippy::print_stderr,
+    dead_code
 )]
 // why: coordinates computed exactly (rounded output) are compared exactly
 #![allow(clippy::float_cmp, clippy::format_push_string)]
 
+mod browser;
 mod build;
 mod check;
 mod cli;

@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum Command {
     /// Build the map layers of a project.
     #[command(
-        after_help = "Examples:\n  frontline build examples/qamishli\n  frontline build examples/qamishli --as-of 2021-04-22 --since all\n  frontline build my-project --out public/map --precision 5"
+        after_help = "Examples:\n  frontline build examples/qamishli\n  frontline build examples/qamishli --as-of 2021-04-22 --since all\n  frontline build my-project --out public/map --precision 5\n  frontline build examples/qamishli --format all --lang ckb --leaflet node_modules/leaflet/dist"
     )]
     Build {
         /// Project and date options.
@@ -135,7 +135,7 @@ pub struct OutputArgs {
     /// Output folder (default: PROJECT/out).
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats, comma-separated: geojson, geojsonseq, or all.
+    /// Formats, comma-separated: geojson, geojsonseq, html, qml, svg, or all.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Option<Vec<String>>,
     /// Decimals of output coordinates (default 6).
@@ -150,6 +150,18 @@ pub struct OutputArgs {
     /// Simplify zone borders by this many metres, keeping neighbours meeting.
     #[arg(long, value_name = "METERS")]
     pub simplify: Option<f64>,
+    /// Language of labels, legend and popups (`ar`, `ckb`, `ku` …; picks `name:xx`).
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Inline Leaflet from this local `dist/` folder into map.html (an offline page).
+    #[arg(long, value_name = "DIR")]
+    pub leaflet: Option<String>,
+    /// Background of map.html: none (default), osm, or a tile URL template.
+    #[arg(long, value_name = "none|osm|URL")]
+    pub basemap: Option<String>,
+    /// Size of map.svg in pixels (default 1200x675).
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
 }
 
 impl ProjectArgs {
@@ -182,6 +194,10 @@ impl OutputArgs {
         o.title.clone_from(&self.title);
         o.snap = self.snap;
         o.simplify = self.simplify;
+        o.lang.clone_from(&self.lang);
+        o.leaflet.clone_from(&self.leaflet);
+        o.basemap.clone_from(&self.basemap);
+        o.size.clone_from(&self.size);
     }
 }
 
