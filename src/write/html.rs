@@ -12,7 +12,7 @@
 //! This module builds markup only; what the map shows is `page.rs`'s.
 
 use super::page::PageData;
-use super::Output;
+use super::{escape, Output};
 use crate::error::{Error, Result};
 use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Basemap;
@@ -77,23 +77,6 @@ impl Leaflet {
         };
         Ok(Leaflet { js: read("leaflet.js")?, css: read("leaflet.css")? })
     }
-}
-
-/// Escape text for HTML element content and quoted attribute values.
-#[must_use]
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// JSON that is safe inside a `<script>` element: `<`, `>`, `&`, U+2028 and
@@ -210,7 +193,7 @@ mod tests {
     fn escapes_markup_and_script_json() {
         assert_eq!(
             escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;"
         );
         let v = serde_json::json!({"n": "</script><script>alert(1)</script>\u{2028}&"});
         let s = script_json(&v);

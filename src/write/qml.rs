@@ -10,6 +10,7 @@
 //! are labelled (in `--lang` when a `name:xx` property exists).
 //! It reads features only; colours were decided by the layers.
 
+use super::escape;
 use super::Output;
 use crate::error::Result;
 use crate::layers::{Feature, LayerKind, Snapshot};
@@ -36,10 +37,6 @@ pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<
             features: features.len(),
         })
         .collect())
-}
-
-fn escape(s: &str) -> String {
-    super::svg::escape(s)
 }
 
 /// `#rrggbb` and an alpha (0..1) as QGIS's `r,g,b,a`.

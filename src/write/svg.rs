@@ -8,7 +8,7 @@
 //! What is drawn comes from [`PageData`]; this module only lays it out.
 
 use super::page::{PageData, PageZone};
-use super::Output;
+use super::{escape, Output};
 use crate::error::Result;
 use crate::layers::{Feature, LayerKind, Snapshot};
 use serde_json::Value;
@@ -24,26 +24,6 @@ pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<
     let data = PageData::new(s, layers)?;
     let svg = draw(&data, s.project.settings.size);
     Ok(vec![Output { name: "map.svg".into(), bytes: svg.into_bytes(), features: data.zones.len() }])
-}
-
-/// Escape text for XML content and attribute values.
-#[must_use]
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 forbids
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Web Mercator on the unit sphere (y grows northwards).
