@@ -8,6 +8,7 @@ pub mod control;
 pub mod decode;
 pub mod forces;
 pub mod incidents;
+pub mod shapefile;
 pub mod table;
 pub mod zones;
 
