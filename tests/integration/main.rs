@@ -11,3 +11,4 @@ mod golden;
 mod topology;
 mod util;
 mod validators;
+mod zones;
