@@ -30,15 +30,20 @@ impl Backend {
                         "this build maps only WKT that names an EPSG code",
                     ));
                 };
-                u16::try_from(code)
+                // `proj4rs::Proj::from_epsg_code` drops the `+towgs84` datum shift
+                // of non-WGS84 datums (about 100 m off for EPSG:28992), so the
+                // PROJ string comes from the table itself.
+                let def = u16::try_from(code)
                     .ok()
-                    .and_then(|c| proj4rs::Proj::from_epsg_code(c).ok())
+                    .and_then(crs_definitions::from_code)
                     .ok_or_else(|| {
                         unsupported(
                             &Crs::Epsg(code),
                             "EPSG code not in this build's table (crs-definitions)",
                         )
-                    })?
+                    })?;
+                proj4rs::Proj::from_proj_string(def.proj4)
+                    .map_err(|e| unsupported(crs, &format!("proj4rs cannot use it ({e})")))?
             }
             Crs::ProjJson(_) => {
                 return Err(unsupported(crs, "this build cannot read PROJJSON"));

@@ -122,9 +122,11 @@ impl<'a> ZoneSet<'a> {
     ) {
         let Some(geometry) = self.to_wgs84(geometry, at, diags) else { return };
         self.seen.insert(key.clone(), describe(at));
+        // (removed in this order: `Map::remove` swaps the last property in,
+        // and the zone layers' property order must stay stable)
+        take(&mut props, "id");
         let name = take(&mut props, "name").as_ref().and_then(value_text).filter(|n| !n.is_empty());
         let aliases = take(&mut props, "aliases").as_ref().map(aliases_of).unwrap_or_default();
-        take(&mut props, "id");
         if let Some(k) = self.zone_key {
             take(&mut props, k);
         }

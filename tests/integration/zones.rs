@@ -338,6 +338,8 @@ fn reprojection_agrees_with_cs2cs() {
     for (code, points) in [
         (32637, grid(200_000.0, 3_400_000.0, 70_000.0)),
         (3857, grid(-15_000_000.0, -8_000_000.0, 1_700_000.0)),
+        // Amersfoort / RD New: a Bessel datum with a 7-parameter shift
+        (28992, grid(100_000.0, 450_000.0, 5_000.0)),
     ] {
         let Some(reference) = cs2cs(code, &points) else { return };
         let t = Transform::to_wgs84(&Crs::Epsg(code)).unwrap().unwrap();
