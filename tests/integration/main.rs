@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod cli;
 mod golden;
+mod simplify;
 mod topology;
 mod util;
 mod validators;
