@@ -5,7 +5,7 @@
 //! see `read::shapefile`) becomes a [`Zone`] keyed by the `zone_key`
 //! property, else the `id` property, else the feature id. Problems are
 //! reported per feature index (GeoJSON, Shapefile) or `file:line:column` (CSV);
-//! a bad feature is skipped, never guessed. [`ZoneSet`] owns what all sources
+//! a bad feature is skipped, never guessed. `ZoneSet` owns what all sources
 //! share: keys and duplicates, names and aliases, reprojection to WGS84 (via
 //! `crate::crs`), the longitude/latitude range check and ring orientation.
 
