@@ -49,7 +49,9 @@
 //! * `cli` (default): the `frontline` binary.
 //! * `proj`: reproject through the PROJ C library. Without it, zones in
 //!   EPSG-coded CRSs and PROJ strings are reprojected in pure Rust
-//!   (`proj4rs`); WKT `.prj` definitions and datum grids need `proj`.
+//!   (`proj4rs`), and a WKT `.prj` that names an EPSG code (authority or a
+//!   well-known name such as `WGS_1984_UTM_Zone_37N`) is mapped to it; any
+//!   other WKT, PROJJSON and datum grids need `proj`.
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 

@@ -10,12 +10,13 @@ pub mod overrides;
 pub use config::Config;
 pub use overrides::Overrides;
 
-use crate::crs::Crs;
+use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
 use crate::model::{ControlRow, DateParser, Force, Incident, Moment, NameIndex, Zone};
 use crate::read::control::ForceRegistry;
 use crate::read::decode::Encoding;
 use crate::read::presets::Preset;
+use crate::read::shapefile::ShapefileSources;
 use crate::read::zones::ZoneOptions;
 use crate::read::{self, Table};
 use std::path::{Path, PathBuf};
@@ -284,11 +285,39 @@ fn parse_size(s: &str) -> Option<(u32, u32)> {
     (ok(w) && ok(h)).then_some((w, h))
 }
 
+/// Zones in a form other than GeoJSON text.
+#[derive(Debug, Clone)]
+pub enum ZoneFiles {
+    /// A Shapefile (`.shp`, `.dbf`, `.prj`, `.cpg`).
+    Shapefile(ShapefileSources),
+    /// A CSV (or other delimited table) with a WKT `geometry` column.
+    WktTable(Vec<u8>),
+}
+
+impl ZoneFiles {
+    /// Read the zones file at `path` when its extension says it is not
+    /// GeoJSON (`.shp`; `.csv`, `.tsv`, `.txt`); `None` for GeoJSON.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of reading the file.
+    pub fn read(path: &Path) -> std::io::Result<Option<ZoneFiles>> {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        Ok(match ext.as_deref() {
+            Some("shp") => Some(ZoneFiles::Shapefile(ShapefileSources::read(path)?)),
+            Some("csv" | "tsv" | "txt") => Some(ZoneFiles::WktTable(std::fs::read(path)?)),
+            _ => None,
+        })
+    }
+}
+
 /// The inputs of a project as text, for reading without touching the disk.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    /// `zones.geojson` text.
+    /// `zones.geojson` text (used when `zone_files` is `None`).
     pub zones: String,
+    /// Zones as a Shapefile or WKT table instead of GeoJSON.
+    pub zone_files: Option<ZoneFiles>,
     /// `control.csv` bytes.
     pub control: Vec<u8>,
     /// `incidents.csv` bytes, if any.
@@ -368,17 +397,32 @@ impl Project {
                 );
             }
         };
-        let zones = match read_opt(&settings.zones)? {
-            Some(b) => {
-                empty(&mut diags, &settings.zones, &b, "export the zones from your GIS as GeoJSON");
-                read::decode::decode(&b).text
-            }
-            None => {
-                diags.push(
+        let zones_path = dir.join(&settings.zones);
+        let zone_files = match ZoneFiles::read(&zones_path) {
+            Ok(z) => z,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(zones_path, e)),
+        };
+        let zones = if zone_files.is_some() {
+            String::new()
+        } else {
+            match read_opt(&settings.zones)? {
+                Some(b) => {
+                    empty(
+                        &mut diags,
+                        &settings.zones,
+                        &b,
+                        "export the zones from your GIS as GeoJSON",
+                    );
+                    read::decode::decode(&b).text
+                }
+                None => {
+                    diags.push(
                     Diagnostic::error(Location::File { path: settings.zones.clone().into() }, "zones file not found")
                         .with_hint("a project needs zones.geojson (or set zones in frontline.toml); try `frontline init`"),
                 );
-                String::new()
+                    String::new()
+                }
             }
         };
         let control = match read_opt(&settings.control)? {
@@ -404,6 +448,7 @@ impl Project {
         };
         let sources = Sources {
             zones,
+            zone_files,
             control,
             incidents: read_opt(&settings.incidents)?,
             forces: read_opt(&settings.forces)?,
@@ -430,21 +475,7 @@ impl Project {
     #[must_use]
     pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
-        let zone_opts = ZoneOptions {
-            zone_key: settings.zone_key.clone(),
-            crs: settings.zones_crs.clone(),
-            repair: settings.repair,
-        };
-        let mut zones = if sources.zones.is_empty() {
-            Vec::new()
-        } else {
-            read::zones::read_geojson(
-                Path::new(&settings.zones),
-                &sources.zones,
-                &zone_opts,
-                &mut diags,
-            )
-        };
+        let mut zones = read_zones(&settings, sources, &mut diags);
         zones.sort_by(|a, b| a.id.cmp(&b.id));
         let mut zone_names = NameIndex::new();
         for (i, z) in zones.iter().enumerate() {
@@ -484,24 +515,35 @@ impl Project {
         if registry.implicit {
             read::forces::assign_colors(&mut registry.forces);
         }
+        let incidents_path = Path::new(&settings.incidents);
+        let incidents_crs = match settings.incidents_crs.as_ref().map(Transform::to_wgs84) {
+            Some(Err(e)) => {
+                diags.push(Diagnostic::error(
+                    Location::File { path: incidents_path.to_path_buf() },
+                    e.to_string(),
+                ));
+                None
+            }
+            Some(Ok(t)) => t,
+            None => None,
+        };
         let incidents = match &sources.incidents {
-            Some(bytes) => Table::from_bytes_with(
-                Path::new(&settings.incidents),
-                bytes,
-                settings.encoding,
-                &mut diags,
-            )
-            .map(|t| {
-                read::incidents::read(
-                    &t,
-                    &zones,
-                    &zone_names,
-                    date_format,
-                    settings.preset,
-                    &mut diags,
-                )
-            })
-            .unwrap_or_default(),
+            Some(bytes) => {
+                Table::from_bytes_with(incidents_path, bytes, settings.encoding, &mut diags)
+                    .map(|t| {
+                        let crs = incidents_crs.as_ref();
+                        read::incidents::read(
+                            &t,
+                            &zones,
+                            &zone_names,
+                            date_format,
+                            settings.preset,
+                            crs,
+                            &mut diags,
+                        )
+                    })
+                    .unwrap_or_default()
+            }
             None => Vec::new(),
         };
         read::sanity::swapped_coordinates(
@@ -531,5 +573,27 @@ impl Project {
         let control = self.control.iter().map(|r| &r.since);
         let incidents = self.incidents.iter().map(|i| &i.date);
         control.chain(incidents).max().map(|m| Moment::from_date(m.date()))
+    }
+}
+
+/// Read the zones in whichever form the sources hold them.
+fn read_zones(settings: &Settings, sources: &Sources, diags: &mut Diagnostics) -> Vec<Zone> {
+    let zone_opts = ZoneOptions {
+        zone_key: settings.zone_key.clone(),
+        crs: settings.zones_crs.clone(),
+        repair: settings.repair,
+    };
+    let zones_path = Path::new(&settings.zones);
+    match &sources.zone_files {
+        Some(ZoneFiles::Shapefile(files)) => {
+            read::shapefile::read(zones_path, files, &zone_opts, diags)
+        }
+        Some(ZoneFiles::WktTable(bytes)) => {
+            Table::from_bytes_with(zones_path, bytes, settings.encoding, diags)
+                .map(|t| read::zones::read_wkt_table(&t, &zone_opts, diags))
+                .unwrap_or_default()
+        }
+        None if sources.zones.is_empty() => Vec::new(),
+        None => read::zones::read_geojson(zones_path, &sources.zones, &zone_opts, diags),
     }
 }

@@ -11,6 +11,7 @@
 use super::control::{date_parser, parse_date};
 use super::presets::{self, Preset, Roles};
 use super::table::{parse_number, Row, Table};
+use crate::crs::Transform;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::model::{Incident, LocationPrecision, Lookup, NameIndex, Zone};
 use geo::{InteriorPoint, Point};
@@ -121,6 +122,7 @@ pub fn read(
     names: &NameIndex,
     date_format: Option<&str>,
     preset: Option<Preset>,
+    crs: Option<&Transform>,
     diags: &mut Diagnostics,
 ) -> Vec<Incident> {
     let Some(cols) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
@@ -130,7 +132,7 @@ pub fn read(
     for row in &table.rows {
         // Both are checked before skipping, so that every bad cell is reported.
         let date = parse_date(table, row, cols.date, &parser, diags);
-        let location = locate(table, row, &cols, zones, names, diags);
+        let location = locate(table, row, &cols, zones, names, crs, diags);
         let (Some(date), Some((point, precision, place_zone))) = (date, location) else {
             continue;
         };
@@ -166,6 +168,7 @@ fn locate(
     cols: &IncidentColumns,
     zones: &[Zone],
     names: &NameIndex,
+    crs: Option<&Transform>,
     diags: &mut Diagnostics,
 ) -> Option<(Point<f64>, LocationPrecision, Option<usize>)> {
     let approximate = cols.precision.is_some_and(|(c, threshold)| {
@@ -176,6 +179,10 @@ fn locate(
     if let (Some(lat_c), Some(lon_c)) = (cols.lat, cols.lon) {
         let (lat_s, lon_s) = (row.get(lat_c), row.get(lon_c));
         if !lat_s.is_empty() || !lon_s.is_empty() {
+            if let Some(t) = crs {
+                return projected(table, row, (lon_c, lat_c), t, diags)
+                    .map(|p| (p, precision, None));
+            }
             let lat = coordinate(table, row, lat_c, 90.0, "latitude", diags);
             let lon = coordinate(table, row, lon_c, 180.0, "longitude", diags);
             return Some((Point::new(lon?, lat?), precision, None));
@@ -183,6 +190,19 @@ fn locate(
     }
     if let Some(c) = cols.wkt.filter(|c| !row.get(*c).is_empty()) {
         return match parse_wkt_point(row.get(c)) {
+            Some(p) if crs.is_some() => {
+                let t = crs?;
+                match t.coord(p.0) {
+                    Ok(c) => Some((Point::from(c), precision, None)),
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(table.cell(row, c), "cannot reproject incident")
+                                .with_value(e.to_string()),
+                        );
+                        None
+                    }
+                }
+            }
             Some(p) if p.x().abs() <= 180.0 && p.y().abs() <= 90.0 => Some((p, precision, None)),
             _ => {
                 diags.push(
@@ -237,6 +257,29 @@ fn locate(
                 Diagnostic::error(table.cell(row, c), "unknown place")
                     .with_value(place)
                     .with_hint(hint),
+            );
+            None
+        }
+    }
+}
+
+/// A point given in `incidents_crs` (x in the lon column, y in the lat
+/// column), reprojected to WGS84.
+fn projected(
+    table: &Table,
+    row: &Row,
+    (x_c, y_c): (usize, usize),
+    t: &Transform,
+    diags: &mut Diagnostics,
+) -> Option<Point<f64>> {
+    let x = coordinate(table, row, x_c, f64::INFINITY, "x coordinate", diags);
+    let y = coordinate(table, row, y_c, f64::INFINITY, "y coordinate", diags);
+    match t.coord(geo::Coord { x: x?, y: y? }) {
+        Ok(c) => Some(Point::from(c)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(table.record(row), "cannot reproject incident")
+                    .with_value(e.to_string()),
             );
             None
         }
@@ -349,7 +392,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
-        (read(&t, &z, &n, None, None, &mut d), d)
+        (read(&t, &z, &n, None, None, None, &mut d), d)
     }
 
     #[test]

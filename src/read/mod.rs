@@ -10,6 +10,7 @@ pub mod forces;
 pub mod incidents;
 pub mod presets;
 pub mod sanity;
+pub mod shapefile;
 pub mod table;
 pub mod zones;
 

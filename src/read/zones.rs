@@ -1,9 +1,13 @@
-//! Reading zones from GeoJSON.
+//! Reading zones from GeoJSON and from CSV with a WKT `geometry` column, and
+//! the rules every zone source shares.
 //!
-//! Each Polygon or `MultiPolygon` feature becomes a [`Zone`] keyed by the
-//! `zone_key` property, else the `id` property, else the feature id. Problems
-//! are reported per feature index; a bad feature is skipped, never guessed.
-//! Reprojection of the legacy `crs` member is delegated to `crate::crs`.
+//! Each Polygon or `MultiPolygon` feature (or CSV row, or Shapefile record —
+//! see `read::shapefile`) becomes a [`Zone`] keyed by the `zone_key`
+//! property, else the `id` property, else the feature id. Problems are
+//! reported per feature index (GeoJSON, Shapefile) or `file:line:column` (CSV);
+//! a bad feature is skipped, never guessed. `ZoneSet` owns what all sources
+//! share: keys and duplicates, names and aliases, reprojection to WGS84 (via
+//! `crate::crs`), the longitude/latitude range check and ring orientation.
 //!
 //! Polygons are checked with geo's `Validation` (unclosed rings, too few
 //! positions, self-intersections, overlapping parts). With
@@ -15,9 +19,10 @@
 use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::Zone;
+use crate::read::Table;
 use geo::algorithm::bool_ops::FillRule;
-use geo::orient::Direction;
-use geo::{BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon, Validation};
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,29 +34,73 @@ pub struct ZoneOptions {
     pub zone_key: Option<String>,
     /// CRS of the coordinates when the file does not say (`--zones-crs`).
     pub crs: Option<Crs>,
-    /// Fix what can be fixed in the geometry, with a warning for each change.
+    /// Fix what can be fixed in the geometry (`--repair`), with a warning each.
     pub repair: bool,
 }
 
-/// Read zones from GeoJSON text. `path` is used in messages only.
-pub fn read_geojson(
-    path: &Path,
-    text: &str,
-    opts: &ZoneOptions,
-    diags: &mut Diagnostics,
-) -> Vec<Zone> {
-    let Some((features, transform)) = read_root(path, text, opts, diags) else {
-        return Vec::new();
-    };
-    let mut zones = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (index, feature) in features.iter().enumerate() {
-        let at = || Location::Feature { path: path.to_path_buf(), index };
-        let props =
-            feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let Some(key) = zone_key(feature, &props, opts.zone_key.as_deref()) else {
+/// Zones being collected from one file, whatever its format.
+pub(crate) struct ZoneSet<'a> {
+    path: &'a Path,
+    zone_key: Option<&'a str>,
+    repair: bool,
+    transform: Option<Transform>,
+    /// Each key read so far and where it was, for duplicate messages.
+    seen: BTreeMap<String, String>,
+    items: usize,
+    zones: Vec<Zone>,
+}
+
+impl<'a> ZoneSet<'a> {
+    /// Start a set for `path`, whose own CRS (`crs` member, `.prj`) is
+    /// `file_crs`; `opts.crs` applies when the file says nothing. `None`
+    /// (with a diagnostic) when this build cannot reproject from that CRS.
+    pub(crate) fn new(
+        path: &'a Path,
+        opts: &'a ZoneOptions,
+        file_crs: Option<Crs>,
+        diags: &mut Diagnostics,
+    ) -> Option<Self> {
+        let crs = file_crs.or_else(|| opts.crs.clone());
+        match crs.as_ref().map(Transform::to_wgs84).transpose() {
+            Ok(t) => Some(ZoneSet {
+                path,
+                zone_key: opts.zone_key.as_deref(),
+                repair: opts.repair,
+                transform: t.flatten(),
+                seen: BTreeMap::new(),
+                items: 0,
+                zones: Vec::new(),
+            }),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    Location::File { path: path.to_path_buf() },
+                    e.to_string(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The key of an item from its properties (or `fallback`, the GeoJSON
+    /// feature id); `None` with a diagnostic when it has none or repeats one.
+    pub(crate) fn key(
+        &mut self,
+        at: &Location,
+        props: &Map<String, Value>,
+        fallback: Option<&Value>,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        self.items += 1;
+        let key = match self.zone_key {
+            Some(k) => property(props, k).and_then(value_text),
+            None => {
+                property(props, "id").and_then(value_text).or_else(|| fallback.and_then(value_text))
+            }
+        }
+        .filter(|k| !k.is_empty());
+        let Some(key) = key else {
             diags.push(
-                Diagnostic::error(at(), "zone has no key").with_hint(match &opts.zone_key {
+                Diagnostic::error(at.clone(), "zone has no key").with_hint(match self.zone_key {
                     Some(k) => format!("add a \"{k}\" property"),
                     None => {
                         "add an \"id\" property, a feature id, or set zone_key in frontline.toml"
@@ -59,154 +108,98 @@ pub fn read_geojson(
                     }
                 }),
             );
-            continue;
+            return None;
         };
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = self.seen.get(&key) {
             diags.push(
-                Diagnostic::error(at(), "duplicate zone id")
+                Diagnostic::error(at.clone(), "duplicate zone id")
                     .with_value(&key)
-                    .with_hint(format!("feature {first} has the same id; zone ids must be unique")),
+                    .with_hint(format!("{first} has the same id; zone ids must be unique")),
             );
-            continue;
+            return None;
         }
-        let Some(geometry) = feature.get("geometry").filter(|g| !g.is_null()) else {
-            diags.push(Diagnostic::error(at(), "zone has no geometry").with_value(&key));
-            continue;
-        };
-        let Some(polygon) = zone_geometry(geometry, transform.as_ref(), opts.repair, &at, diags)
-        else {
-            continue;
-        };
-        seen.insert(key.clone(), index);
-        let name = props.get("name").and_then(value_text).unwrap_or_else(|| key.clone());
-        let aliases = props.get("aliases").map(aliases_of).unwrap_or_default();
-        let mut properties = props;
-        for k in ["id", "name", "aliases"] {
-            properties.remove(k);
+        Some(key)
+    }
+
+    /// Add a zone whose geometry is in the file's CRS: reproject, check the
+    /// range, orient the rings, and split `props` into name, aliases and the rest.
+    pub(crate) fn add(
+        &mut self,
+        key: String,
+        at: &Location,
+        index: usize,
+        mut props: Map<String, Value>,
+        geometry: MultiPolygon<f64>,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(geometry) = self.to_wgs84(geometry, at, diags) else { return };
+        self.seen.insert(key.clone(), describe(at));
+        // (removed in this order: `Map::remove` swaps the last property in,
+        // and the zone layers' property order must stay stable)
+        take(&mut props, "id");
+        let name = take(&mut props, "name").as_ref().and_then(value_text).filter(|n| !n.is_empty());
+        let aliases = take(&mut props, "aliases").as_ref().map(aliases_of).unwrap_or_default();
+        if let Some(k) = self.zone_key {
+            take(&mut props, k);
         }
-        if let Some(k) = &opts.zone_key {
-            properties.remove(k);
-        }
-        zones.push(Zone {
+        self.zones.push(Zone {
+            name: name.unwrap_or_else(|| key.clone()),
             id: key,
-            name,
             aliases,
-            geometry: polygon,
-            properties,
+            geometry,
+            properties: props,
             feature_index: index,
         });
     }
-    if features.is_empty() {
-        diags.push(
-            Diagnostic::error(Location::File { path: path.to_path_buf() }, "no zones in file")
-                .with_hint("add Polygon features"),
-        );
-    }
-    zones
-}
 
-/// Parse the document: its features and the transform its CRS needs.
-fn read_root(
-    path: &Path,
-    text: &str,
-    opts: &ZoneOptions,
-    diags: &mut Diagnostics,
-) -> Option<(Vec<Value>, Option<Transform>)> {
-    let file = || Location::File { path: path.to_path_buf() };
-    let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    Location::Cell {
-                        path: path.to_path_buf(),
-                        line: e.line() as u64,
-                        column: e.column() as u64,
-                    },
-                    "invalid JSON",
-                )
-                .with_value(e.to_string())
-                .with_hint("the file may be truncated; re-export it from your GIS"),
-            );
-            return None;
-        }
-    };
-    let features: Vec<Value> = match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => {
-            if let Some(f) = root.get("features").and_then(Value::as_array) {
-                f.clone()
-            } else {
-                diags
-                    .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
-                return None;
+    /// A geometry as WGS84 lon/lat with counter-clockwise exteriors.
+    fn to_wgs84(
+        &self,
+        mut polygon: MultiPolygon<f64>,
+        at: &Location,
+        diags: &mut Diagnostics,
+    ) -> Option<MultiPolygon<f64>> {
+        if let Some(t) = &self.transform {
+            match t.apply(&polygon) {
+                Ok(p) => polygon = p,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(at.clone(), "cannot reproject zone")
+                            .with_value(e.to_string()),
+                    );
+                    return None;
+                }
             }
         }
-        Some("Feature") => vec![root.clone()],
-        other => {
+        if let Some(c) = out_of_range(&polygon) {
             diags.push(
-                Diagnostic::error(file(), "expected a GeoJSON FeatureCollection")
-                    .with_value(other.unwrap_or("(no type)"))
-                    .with_hint("zones must be Polygon or MultiPolygon features"),
-            );
-            return None;
-        }
-    };
-    let crs = match crate::crs::from_geojson_member(root.get("crs")) {
-        Ok(Some(c)) => Some(c),
-        Ok(None) => opts.crs.clone(),
-        Err(value) => {
-            diags.push(
-                Diagnostic::error(file(), "unrecognised \"crs\" member")
-                    .with_value(value)
+                Diagnostic::error(at.clone(), "coordinates are not longitude/latitude")
+                    .with_value(format!("{}, {}", c.x, c.y))
                     .with_hint(
-                        "use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs",
+                        "the zones look projected; set zones_crs (e.g. \"EPSG:32637\") or --zones-crs",
                     ),
             );
             return None;
         }
-    };
-    match crs.as_ref().map(Transform::to_wgs84).transpose() {
-        Ok(t) => Some((features, t.flatten())),
-        Err(e) => {
-            diags.push(Diagnostic::error(file(), e.to_string()));
-            None
-        }
+        let polygon = validate(polygon, self.repair, &|| at.clone(), diags)?;
+        // Counter-clockwise exteriors, clockwise holes from here on: geodesic
+        // areas and the topology's left/right sides depend on it.
+        Some(polygon.orient(Direction::Default))
     }
-}
 
-/// A feature's geometry as WGS84 lon/lat, reprojected when needed.
-fn zone_geometry(
-    geometry: &Value,
-    transform: Option<&Transform>,
-    repair: bool,
-    at: &dyn Fn() -> Location,
-    diags: &mut Diagnostics,
-) -> Option<MultiPolygon<f64>> {
-    let mut polygon = read_multipolygon(geometry, repair, at, diags)?;
-    if let Some(t) = transform {
-        match t.apply(&polygon) {
-            Ok(p) => polygon = p,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(at(), "cannot reproject zone").with_value(e.to_string()),
-                );
-                return None;
-            }
+    /// The zones read, or an error when the file held none at all.
+    pub(crate) fn finish(self, diags: &mut Diagnostics) -> Vec<Zone> {
+        if self.items == 0 {
+            diags.push(
+                Diagnostic::error(
+                    Location::File { path: self.path.to_path_buf() },
+                    "no zones in file",
+                )
+                .with_hint("add Polygon features"),
+            );
         }
+        self.zones
     }
-    if let Some(c) = out_of_range(&polygon) {
-        diags.push(
-            Diagnostic::error(at(), "coordinates are not longitude/latitude")
-                .with_value(format!("{}, {}", c.x, c.y))
-                .with_hint(
-                    "the zones look projected; set zones_crs (e.g. \"EPSG:32637\") or --zones-crs",
-                ),
-        );
-        return None;
-    }
-    // Counter-clockwise exteriors, clockwise holes from here on: geodesic
-    // areas and the topology's left/right sides depend on it.
-    validate(polygon, repair, at, diags).map(|p| p.orient(Direction::Default))
 }
 
 /// Check a polygon with geo's `Validation`; repair it when asked.
@@ -274,14 +267,239 @@ fn validate(
     Some(repaired)
 }
 
-fn zone_key(feature: &Value, props: &Map<String, Value>, key: Option<&str>) -> Option<String> {
-    let k = match key {
-        Some(k) => props.get(k).and_then(value_text),
-        None => {
-            props.get("id").and_then(value_text).or_else(|| feature.get("id").and_then(value_text))
+/// "feature 3" or "line 4", for a duplicate's hint.
+fn describe(at: &Location) -> String {
+    match at {
+        Location::Feature { index, .. } => format!("feature {index}"),
+        Location::Cell { line, .. } | Location::Record { line, .. } => format!("line {line}"),
+        Location::File { .. } => "another zone".into(),
+    }
+}
+
+/// A property by exact name, else case-insensitively (dBase field names are
+/// often upper case: `ID`, `NAME`).
+fn property<'m>(props: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
+    props
+        .get(name)
+        .or_else(|| props.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+}
+
+/// Remove a property found as [`property`] finds it.
+fn take(props: &mut Map<String, Value>, name: &str) -> Option<Value> {
+    let key = if props.contains_key(name) {
+        name.to_string()
+    } else {
+        props.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone()
+    };
+    props.remove(&key)
+}
+
+/// Read zones from GeoJSON text. `path` is used in messages only.
+pub fn read_geojson(
+    path: &Path,
+    text: &str,
+    opts: &ZoneOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Zone> {
+    let Some((features, crs)) = read_root(path, text, diags) else {
+        return Vec::new();
+    };
+    let Some(mut set) = ZoneSet::new(path, opts, crs, diags) else { return Vec::new() };
+    for (index, feature) in features.iter().enumerate() {
+        let at = Location::Feature { path: path.to_path_buf(), index };
+        let props =
+            feature.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let Some(key) = set.key(&at, &props, feature.get("id"), diags) else { continue };
+        let Some(geometry) = feature.get("geometry").filter(|g| !g.is_null()) else {
+            diags.push(Diagnostic::error(at, "zone has no geometry").with_value(&key));
+            continue;
+        };
+        let Some(polygon) = read_multipolygon(geometry, opts.repair, &|| at.clone(), diags) else {
+            continue;
+        };
+        set.add(key, &at, index, props, polygon, diags);
+    }
+    set.finish(diags)
+}
+
+/// Read zones from a CSV (or other delimited table) with a WKT `geometry`
+/// column (also `wkt`, `the_geom`, `geom`), `id`, `name` and `aliases`
+/// columns; other columns become properties (numbers typed). The table's
+/// coordinates are in `opts.crs`, else WGS84.
+pub fn read_wkt_table(table: &Table, opts: &ZoneOptions, diags: &mut Diagnostics) -> Vec<Zone> {
+    let Some(geometry_column) = table.column(&["geometry", "wkt", "the_geom", "geom"]) else {
+        table.missing_column("geometry", diags);
+        return Vec::new();
+    };
+    let Some(mut set) = ZoneSet::new(&table.path, opts, None, diags) else { return Vec::new() };
+    for (index, row) in table.rows.iter().enumerate() {
+        let mut props = Map::new();
+        for (c, header) in table.headers.iter().enumerate() {
+            if c == geometry_column || header.is_empty() {
+                continue;
+            }
+            let text = row.get(c);
+            let value = if header.eq_ignore_ascii_case("id")
+                || header.eq_ignore_ascii_case("name")
+                || header.eq_ignore_ascii_case("aliases")
+                || opts.zone_key.as_deref().is_some_and(|k| header.eq_ignore_ascii_case(k))
+            {
+                Value::String(text.to_string())
+            } else if text.is_empty() {
+                Value::Null
+            } else {
+                super::incidents::number_value(text, table.decimal_comma)
+                    .unwrap_or_else(|| Value::String(text.to_string()))
+            };
+            props.insert(header.clone(), value);
         }
-    }?;
-    (!k.is_empty()).then_some(k)
+        let record = table.record(row);
+        let Some(key) = set.key(&record, &props, None, diags) else { continue };
+        let cell = table.cell(row, geometry_column);
+        let Some(polygon) = parse_wkt_polygon(row.get(geometry_column), &cell, diags) else {
+            continue;
+        };
+        set.add(key, &cell, index, props, polygon, diags);
+    }
+    set.finish(diags)
+}
+
+/// A POLYGON or MULTIPOLYGON in WKT, with the same ring checks as GeoJSON.
+fn parse_wkt_polygon(
+    text: &str,
+    at: &Location,
+    diags: &mut Diagnostics,
+) -> Option<MultiPolygon<f64>> {
+    use std::str::FromStr;
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(at.clone(), "zone has no geometry").with_hint(
+                "write POLYGON ((x y, x y, …)) or MULTIPOLYGON (…) in the geometry column",
+            ),
+        );
+        return None;
+    }
+    let geometry = match wkt::Wkt::<f64>::from_str(text.trim()) {
+        Ok(w) => geo::Geometry::<f64>::try_from(w),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(at.clone(), "invalid WKT").with_value(e.to_string()).with_hint(
+                    "write POLYGON ((x y, x y, …)) with the first position repeated last",
+                ),
+            );
+            return None;
+        }
+    };
+    let mp = match geometry {
+        Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Ok(geo::Geometry::MultiPolygon(mp)) => mp,
+        Ok(other) => {
+            diags.push(
+                Diagnostic::error(at.clone(), "zone geometry must be Polygon or MultiPolygon")
+                    .with_value(geometry_name(&other))
+                    .with_hint("points and lines cannot be coloured as areas"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(at.clone(), "invalid WKT").with_value(e.to_string()));
+            return None;
+        }
+    };
+    check_rings(mp, &|| at.clone(), diags)
+}
+
+fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_) => {
+            "Polygon"
+        }
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+    }
+}
+
+/// Check every ring of a parsed multipolygon as [`read_ring`] checks JSON rings.
+pub(crate) fn check_rings(
+    mp: MultiPolygon<f64>,
+    at: &dyn Fn() -> Location,
+    diags: &mut Diagnostics,
+) -> Option<MultiPolygon<f64>> {
+    if mp.0.is_empty() {
+        diags.push(Diagnostic::error(at(), "geometry is empty"));
+        return None;
+    }
+    for polygon in &mp.0 {
+        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+        for (ring_index, ring) in rings.enumerate() {
+            check_ring(&ring.0, ring_index, at, diags)?;
+        }
+    }
+    Some(mp)
+}
+
+/// Parse the document: its features and the CRS its `crs` member names.
+fn read_root(
+    path: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<(Vec<Value>, Option<Crs>)> {
+    let file = || Location::File { path: path.to_path_buf() };
+    let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    Location::Cell {
+                        path: path.to_path_buf(),
+                        line: e.line() as u64,
+                        column: e.column() as u64,
+                    },
+                    "invalid JSON",
+                )
+                .with_value(e.to_string())
+                .with_hint("the file may be truncated; re-export it from your GIS"),
+            );
+            return None;
+        }
+    };
+    let features: Vec<Value> = match root.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {
+            if let Some(f) = root.get("features").and_then(Value::as_array) {
+                f.clone()
+            } else {
+                diags
+                    .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));
+                return None;
+            }
+        }
+        Some("Feature") => vec![root.clone()],
+        other => {
+            diags.push(
+                Diagnostic::error(file(), "expected a GeoJSON FeatureCollection")
+                    .with_value(other.unwrap_or("(no type)"))
+                    .with_hint("zones must be Polygon or MultiPolygon features"),
+            );
+            return None;
+        }
+    };
+    match crate::crs::from_geojson_member(root.get("crs")) {
+        Ok(crs) => Some((features, crs)),
+        Err(value) => {
+            diags.push(
+                Diagnostic::error(file(), "unrecognised \"crs\" member")
+                    .with_value(value)
+                    .with_hint(
+                        "use an EPSG code such as urn:ogc:def:crs:EPSG::32637, or set zones_crs",
+                    ),
+            );
+            None
+        }
+    }
 }
 
 /// A string or number property as text.
@@ -406,6 +624,17 @@ fn read_ring(
             }
         }
     }
+    check_ring(&coords, ring_index, at, diags)?;
+    Some(LineString(coords))
+}
+
+/// A ring must be closed and have at least four positions.
+fn check_ring(
+    coords: &[Coord<f64>],
+    ring_index: usize,
+    at: &dyn Fn() -> Location,
+    diags: &mut Diagnostics,
+) -> Option<()> {
     if coords.first() != coords.last() {
         diags.push(
             Diagnostic::error(at(), format!("ring {ring_index} is not closed")).with_hint(
@@ -422,7 +651,7 @@ fn read_ring(
         );
         return None;
     }
-    Some(LineString(coords))
+    Some(())
 }
 
 #[cfg(test)]

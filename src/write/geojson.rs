@@ -8,7 +8,6 @@
 //! for inputs of any size; it must be [`finish`](FeatureWriter::finish)ed.
 
 use crate::layers::Feature;
-use geo::orient::{Direction, Orient};
 use geo::{Coord, Geometry, LineString, Polygon};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -231,15 +230,39 @@ fn round_line(ls: &LineString<f64>, precision: u8) -> Vec<Coord<f64>> {
 }
 
 /// Round a polygon; rings that collapse are dropped (the polygon too if its
-/// exterior collapses). Orientation is fixed after rounding.
+/// exterior collapses to fewer than four positions or to no area). Rings are
+/// wound after rounding.
 fn round_polygon(p: &Polygon<f64>, precision: u8) -> Option<Polygon<f64>> {
     let ring = |ls: &LineString<f64>| {
         let c = round_line(ls, precision);
         (c.len() >= 4).then_some(LineString(c))
     };
-    let exterior = ring(p.exterior())?;
-    let holes = p.interiors().iter().filter_map(ring).collect();
-    Some(Polygon::new(exterior, holes).orient(Direction::Default))
+    let exterior = wind(ring(p.exterior())?, true)?;
+    let holes = p.interiors().iter().filter_map(ring).filter_map(|h| wind(h, false)).collect();
+    Some(Polygon::new(exterior, holes))
+}
+
+/// Wind a ring counter-clockwise (`ccw`) or clockwise by the sign of
+/// Σ (x₂ − x₁)(y₂ + y₁), exactly the test RFC 7946 validators (geojsonhint)
+/// apply; `None` for a ring without area. (geo's `Orient` looks at the turn
+/// at one extreme vertex instead, which disagrees with the area on a ring
+/// that crosses itself, as aggressive simplification can leave.)
+fn wind(mut ring: LineString<f64>, ccw: bool) -> Option<LineString<f64>> {
+    let clockwise_sum: f64 = ring
+        .0
+        .windows(2)
+        .map(|w| match w {
+            [a, b] => (b.x - a.x) * (b.y + a.y),
+            _ => 0.0,
+        })
+        .sum();
+    if clockwise_sum == 0.0 {
+        return None;
+    }
+    if (clockwise_sum > 0.0) == ccw {
+        ring.0.reverse();
+    }
+    Some(ring)
 }
 
 fn push_polygon(buf: &mut String, p: &Polygon<f64>) {
@@ -335,7 +358,7 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, Winding};
+    use geo::polygon;
 
     fn feature(id: &str, g: Geometry<f64>) -> Feature {
         let mut props = Map::new();
@@ -410,8 +433,9 @@ mod tests {
             if v["type"] == "Polygon" {
                 let ring: Vec<Coord<f64>> = v["coordinates"][0].as_array().unwrap().iter()
                     .map(|c| Coord { x: c[0].as_f64().unwrap(), y: c[1].as_f64().unwrap() }).collect();
-                let ls = LineString(ring);
-                proptest::prop_assert!(!ls.is_cw());
+                // RFC 7946's right-hand rule: the enclosed area is on the left,
+                // i.e. a positive signed (shoelace) area
+                proptest::prop_assert!(geo::Area::signed_area(&Polygon::new(LineString(ring), vec![])) > 0.0);
             }
         }
 

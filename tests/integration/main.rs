@@ -20,6 +20,8 @@ mod examples;
 mod golden;
 mod incidents;
 mod regression;
+mod simplify;
 mod topology;
 mod util;
 mod validators;
+mod zones;

@@ -6,7 +6,7 @@
 use crate::util::{repo, text, Workdir};
 use std::process::Command;
 
-fn validators_present() -> bool {
+pub fn validators_present() -> bool {
     let node = repo().join(".ci/node/node_modules/@mapbox/geojsonhint");
     let ogr = Command::new("ogrinfo").arg("--version").output().is_ok_and(|o| o.status.success());
     let present = node.exists() && ogr;
@@ -20,7 +20,7 @@ fn validators_present() -> bool {
     present
 }
 
-fn validate(w: &Workdir, dir: &str) {
+pub fn validate(w: &Workdir, dir: &str) {
     let o = Command::new("bash")
         .arg(repo().join(".ci/validate.sh"))
         .arg(w.path().join(dir))
