@@ -54,32 +54,52 @@ pub struct Config {
     pub basemap: Option<String>,
     /// Size of `map.svg`, `WxH` in pixels.
     pub size: Option<String>,
+    /// Fix what can be fixed in the zones' geometry, with a warning each.
+    pub repair: Option<bool>,
 }
 
-const KEYS: &[&str] = &[
-    "zones",
-    "control",
-    "incidents",
-    "forces",
-    "zone_key",
-    "zones_crs",
-    "incidents_crs",
-    "date_format",
-    "as_of",
-    "since",
-    "precision",
-    "formats",
-    "title",
-    "attribution",
-    "lang",
-    "snap",
-    "simplify",
-    "preset",
-    "encoding",
-    "leaflet",
-    "basemap",
-    "size",
-];
+/// Every key, once: field-wise merging and the list of known keys come from it.
+macro_rules! keys {
+    ($($key:ident),* $(,)?) => {
+        impl Config {
+            /// These values where set, else `fallback`'s: the command line
+            /// over `frontline.toml`.
+            #[must_use]
+            pub fn or(self, fallback: Config) -> Config {
+                Config { $($key: self.$key.or(fallback.$key)),* }
+            }
+        }
+
+        /// The keys of `frontline.toml`, for "did you mean" hints.
+        const KEYS: &[&str] = &[$(stringify!($key)),*];
+    };
+}
+
+keys!(
+    zones,
+    control,
+    incidents,
+    forces,
+    zone_key,
+    zones_crs,
+    incidents_crs,
+    date_format,
+    as_of,
+    since,
+    precision,
+    formats,
+    title,
+    attribution,
+    lang,
+    snap,
+    simplify,
+    preset,
+    encoding,
+    leaflet,
+    basemap,
+    size,
+    repair,
+);
 
 impl Config {
     /// Parse `frontline.toml` text; problems go to `diags`.

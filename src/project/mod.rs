@@ -167,12 +167,10 @@ impl Settings {
     ///
     /// A usage error for a malformed date, CRS, precision or tolerance.
     pub fn resolve(config: Config, o: &Overrides) -> Result<Settings> {
-        let pick = |cli: &Option<String>, file: Option<String>, default: &str| {
-            cli.clone().or(file).unwrap_or_else(|| default.to_string())
-        };
-        let date_format = o.date_format.clone().or(config.date_format);
+        let c = o.clone().or(config);
+        let date_format = c.date_format.clone();
         let dates = DateParser::new().with_format(date_format.clone());
-        let as_of = match o.as_of.clone().or(config.as_of) {
+        let as_of = match c.as_of.clone() {
             None => None,
             Some(s) => Some(dates.parse(&s).map_err(|e| {
                 Error::usage(format!(
@@ -181,7 +179,7 @@ impl Settings {
                 ))
             })?),
         };
-        let since = match o.since.clone().or(config.since) {
+        let since = match c.since.clone() {
             None => Since::Default,
             Some(s) if s.eq_ignore_ascii_case("all") => Since::All,
             Some(s) => Since::Date(dates.parse(&s).map_err(|e| {
@@ -196,61 +194,61 @@ impl Settings {
                 format!("invalid --{flag} \"{s}\" — give an EPSG code such as EPSG:32637")
             })
         };
-        let precision = o.precision.or(config.precision).unwrap_or(DEFAULT_PRECISION);
+        let precision = c.precision.unwrap_or(DEFAULT_PRECISION);
         if precision > 15 {
             return Err(Error::usage(format!(
                 "invalid --precision {precision} — use 0 to 15 decimals"
             )));
         }
-        let snap_m = o.snap.or(config.snap).unwrap_or(DEFAULT_SNAP_M);
+        let snap_m = c.snap.unwrap_or(DEFAULT_SNAP_M);
         if !(snap_m.is_finite() && snap_m >= 0.0) {
             return Err(Error::usage(format!("invalid --snap {snap_m} — give metres, e.g. 1")));
         }
-        let simplify_m = o.simplify.or(config.simplify);
+        let simplify_m = c.simplify;
         if simplify_m.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
             return Err(Error::usage("invalid --simplify — give metres, e.g. 10"));
         }
-        let preset = checked(o.preset.clone().or(config.preset), Preset::parse, |s| {
+        let preset = checked(c.preset.clone(), Preset::parse, |s| {
             format!("invalid --preset \"{s}\" — use acled or ucdp")
         })?;
-        let encoding = checked(o.encoding.clone().or(config.encoding), Encoding::parse, |s| {
+        let encoding = checked(c.encoding.clone(), Encoding::parse, |s| {
             format!("invalid --encoding \"{s}\" — use utf-8, utf-16le, utf-16be or windows-1252")
         })?;
         let lang = checked(
-            o.lang.clone().or(config.lang),
+            c.lang.clone(),
             |l| is_lang_code(l).then(|| l.to_string()),
             |l| format!("invalid --lang \"{l}\" — give a language code such as en, ar, ckb or ku"),
         )?;
-        let basemap = checked(o.basemap.clone().or(config.basemap), Basemap::parse, |b| {
+        let basemap = checked(c.basemap.clone(), Basemap::parse, |b| {
             format!("invalid --basemap \"{b}\" — give none, osm, or a tile URL such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png")
         })?
         .unwrap_or_default();
-        let size = checked(o.size.clone().or(config.size), parse_size, |s| {
+        let size = checked(c.size.clone(), parse_size, |s| {
             format!("invalid --size \"{s}\" — give width x height in pixels, e.g. 1200x675")
         })?
         .unwrap_or(DEFAULT_SIZE);
         Ok(Settings {
             preset,
             encoding,
-            repair: o.repair,
-            zones: pick(&o.zones, config.zones, "zones.geojson"),
-            control: pick(&o.control, config.control, "control.csv"),
-            incidents: pick(&o.incidents, config.incidents, "incidents.csv"),
-            forces: pick(&o.forces, config.forces, "forces.csv"),
-            zone_key: o.zone_key.clone().or(config.zone_key),
-            zones_crs: crs(o.zones_crs.clone().or(config.zones_crs), "zones-crs")?,
-            incidents_crs: crs(o.incidents_crs.clone().or(config.incidents_crs), "incidents-crs")?,
+            repair: c.repair.unwrap_or(false),
+            zones: c.zones.clone().unwrap_or_else(|| "zones.geojson".into()),
+            control: c.control.clone().unwrap_or_else(|| "control.csv".into()),
+            incidents: c.incidents.clone().unwrap_or_else(|| "incidents.csv".into()),
+            forces: c.forces.clone().unwrap_or_else(|| "forces.csv".into()),
+            zone_key: c.zone_key.clone(),
+            zones_crs: crs(c.zones_crs.clone(), "zones-crs")?,
+            incidents_crs: crs(c.incidents_crs.clone(), "incidents-crs")?,
             date_format,
             as_of,
             since,
             precision,
-            formats: o.formats.clone().or(config.formats).unwrap_or_else(|| vec!["geojson".into()]),
-            title: o.title.clone().or(config.title).unwrap_or_default(),
-            attribution: o.attribution.clone().or(config.attribution).unwrap_or_default(),
+            formats: c.formats.clone().unwrap_or_else(|| vec!["geojson".into()]),
+            title: c.title.clone().unwrap_or_default(),
+            attribution: c.attribution.clone().unwrap_or_default(),
             lang,
             snap_m,
             simplify_m,
-            leaflet: o.leaflet.clone().or(config.leaflet).map(PathBuf::from),
+            leaflet: c.leaflet.clone().map(PathBuf::from),
             basemap,
             size,
         })

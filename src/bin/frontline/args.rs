@@ -180,7 +180,7 @@ impl ProjectArgs {
             since: self.since.clone(),
             preset: self.preset.clone(),
             encoding: self.encoding.clone(),
-            repair: self.repair,
+            repair: self.repair.then_some(true),
             ..Overrides::default()
         }
     }
