@@ -3,10 +3,13 @@
 
 use super::{Feature, Snapshot};
 use crate::error::Result;
+use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
-use crate::model::LocationPrecision;
+use crate::model::{Force, LocationPrecision, Moment, Zone};
 use crate::spatial::ZoneIndex;
+use crate::write::geojson::PropValue;
+use geo::Point;
 use serde_json::Value;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
@@ -38,6 +41,80 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     }
 }
 
+/// What the incidents layer adds to one incident: the zone it happened in,
+/// who held that zone on its date, how precise its position is, and its
+/// marker colour. Shared by this layer and the streaming `crate::stream`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tags<'a> {
+    /// The incident's date (ISO 8601).
+    pub date: String,
+    /// Id of the containing zone (null for approximate locations).
+    pub zone: Option<&'a str>,
+    /// The force key of the zone's state on the incident's date.
+    pub zone_force: Option<String>,
+    /// `point`, `zone` or `approximate`.
+    pub location_precision: &'static str,
+    /// simplestyle `marker-color` from the incident type.
+    pub marker_color: &'static str,
+}
+
+impl<'a> Tags<'a> {
+    /// The properties in output order (they follow the input columns).
+    #[must_use]
+    pub fn entries(&self) -> [(&'static str, PropValue<'_>); 5] {
+        let text = |s: Option<&'a str>| s.map_or(PropValue::Null, PropValue::Str);
+        [
+            ("date", PropValue::Str(&self.date)),
+            ("zone", text(self.zone)),
+            ("zone_force", self.zone_force.as_deref().map_or(PropValue::Null, PropValue::Str)),
+            ("location_precision", PropValue::Str(self.location_precision)),
+            ("marker-color", PropValue::Str(self.marker_color)),
+        ]
+    }
+}
+
+/// Tags incidents: a zone index, the control history and the forces.
+#[derive(Debug)]
+pub struct Tagger<'a> {
+    zones: &'a [Zone],
+    index: ZoneIndex<'a>,
+    history: &'a History<'a>,
+    forces: &'a [Force],
+}
+
+impl<'a> Tagger<'a> {
+    /// A tagger over `zones` (indexed once), `history` and `forces`.
+    #[must_use]
+    pub fn new(zones: &'a [Zone], history: &'a History<'a>, forces: &'a [Force]) -> Self {
+        Tagger { zones, index: ZoneIndex::new(zones), history, forces }
+    }
+
+    /// Tag one incident; `kind` is its `type` (or `event_type`) value.
+    #[must_use]
+    pub fn tag(
+        &self,
+        date: &Moment,
+        point: Point<f64>,
+        precision: LocationPrecision,
+        place_zone: Option<usize>,
+        kind: Option<&str>,
+    ) -> Tags<'a> {
+        let zone = match precision {
+            LocationPrecision::Approximate => None,
+            LocationPrecision::Zone => place_zone,
+            LocationPrecision::Point => self.index.locate(point),
+        };
+        let holder = zone.and_then(|z| self.history.state_at(z, date.end()));
+        Tags {
+            date: date.to_iso(),
+            zone: zone.and_then(|z| self.zones.get(z)).map(|z| z.id.as_str()),
+            zone_force: holder.map(|r| force_key(r, self.forces)),
+            location_precision: precision.as_str(),
+            marker_color: type_color(kind),
+        }
+    }
+}
+
 /// Build the layer.
 ///
 /// # Errors
@@ -45,28 +122,16 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let p = s.project;
-    let index = ZoneIndex::new(&p.zones);
+    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     let mut out = Vec::new();
     for inc in p.incidents.iter().filter(|i| s.in_window(&i.date)) {
-        let zone = match inc.precision {
-            LocationPrecision::Approximate => None,
-            LocationPrecision::Zone => inc.place_zone,
-            LocationPrecision::Point => index.locate(inc.point),
-        };
-        let holder = zone.and_then(|z| s.history.state_at(z, inc.date.end()));
-        let mut props = inc.properties.clone();
-        props.insert("date".into(), Value::String(inc.date.to_iso()));
-        props.insert(
-            "zone".into(),
-            zone.and_then(|z| p.zones.get(z)).map_or(Value::Null, |z| Value::String(z.id.clone())),
-        );
-        props.insert(
-            "zone_force".into(),
-            holder.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))),
-        );
-        props.insert("location_precision".into(), Value::String(inc.precision.as_str().into()));
+        let props = &inc.properties;
         let kind = props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
-        props.insert("marker-color".into(), Value::String(type_color(kind).into()));
+        let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+        let mut props = inc.properties.clone();
+        for (k, v) in tags.entries() {
+            props.insert(k.into(), v.to_value());
+        }
         out.push(Feature {
             id: inc.id.clone(),
             geometry: Some(geo::Geometry::Point(inc.point)),

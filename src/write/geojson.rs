@@ -23,6 +23,49 @@ pub enum Flavor {
     Sequence,
 }
 
+/// A property value borrowed for writing: what the streaming incidents
+/// writer produces without building a `serde_json::Map` per row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PropValue<'a> {
+    /// `null`.
+    Null,
+    /// A JSON string.
+    Str(&'a str),
+    /// An integer.
+    Int(i64),
+    /// A finite float (written as `serde_json` writes it).
+    Float(f64),
+    /// Any JSON value.
+    Json(&'a Value),
+}
+
+impl PropValue<'_> {
+    /// The owned JSON value (a non-finite float becomes `null`).
+    #[must_use]
+    pub fn to_value(self) -> Value {
+        match self {
+            PropValue::Null => Value::Null,
+            PropValue::Str(s) => Value::String(s.to_string()),
+            PropValue::Int(i) => Value::from(i),
+            PropValue::Float(f) => {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
+            PropValue::Json(v) => v.clone(),
+        }
+    }
+
+    fn write_to(self, buf: &mut Vec<u8>) -> io::Result<()> {
+        match self {
+            PropValue::Str(s) => serde_json::to_writer(&mut *buf, s)?,
+            PropValue::Int(i) => serde_json::to_writer(&mut *buf, &i)?,
+            PropValue::Float(f) if f.is_finite() => serde_json::to_writer(&mut *buf, &f)?,
+            PropValue::Null | PropValue::Float(_) => buf.extend_from_slice(b"null"),
+            PropValue::Json(v) => serde_json::to_writer(&mut *buf, v)?,
+        }
+        Ok(())
+    }
+}
+
 /// Writes features one by one.
 #[derive(Debug)]
 pub struct FeatureWriter<W: Write> {
@@ -30,7 +73,8 @@ pub struct FeatureWriter<W: Write> {
     precision: u8,
     flavor: Flavor,
     count: usize,
-    buf: String,
+    buf: Vec<u8>,
+    geometry: String,
 }
 
 impl<W: Write> FeatureWriter<W> {
@@ -54,7 +98,14 @@ impl<W: Write> FeatureWriter<W> {
             }
             w.write_all(b",\"features\":[")?;
         }
-        Ok(FeatureWriter { w, precision, flavor, count: 0, buf: String::with_capacity(512) })
+        Ok(FeatureWriter {
+            w,
+            precision,
+            flavor,
+            count: 0,
+            buf: Vec::with_capacity(1024),
+            geometry: String::with_capacity(64),
+        })
     }
 
     /// Write one feature.
@@ -63,26 +114,54 @@ impl<W: Write> FeatureWriter<W> {
     ///
     /// I/O errors of the underlying writer.
     pub fn write(&mut self, f: &Feature) -> io::Result<()> {
+        let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
+        self.write_parts(&f.id, f.geometry.as_ref(), props)
+    }
+
+    /// Write one feature from borrowed parts; properties are written in the
+    /// order given (the caller keeps keys unique).
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn write_parts<'p>(
+        &mut self,
+        id: &str,
+        geometry: Option<&Geometry<f64>>,
+        properties: impl IntoIterator<Item = (&'p str, PropValue<'p>)>,
+    ) -> io::Result<()> {
         self.buf.clear();
         match self.flavor {
-            Flavor::Collection => self.buf.push_str(if self.count == 0 { "\n" } else { ",\n" }),
-            Flavor::Sequence => self.buf.push('\u{1e}'),
+            Flavor::Collection => {
+                self.buf.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
+            }
+            Flavor::Sequence => self.buf.push(0x1e),
         }
-        self.buf.push_str("{\"type\":\"Feature\",\"id\":");
-        push_json_string(&mut self.buf, &f.id);
-        self.buf.push_str(",\"geometry\":");
-        match &f.geometry {
-            Some(g) => push_geometry(&mut self.buf, g, self.precision),
-            None => self.buf.push_str("null"),
+        self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+        serde_json::to_writer(&mut self.buf, id)?;
+        self.buf.extend_from_slice(b",\"geometry\":");
+        match geometry {
+            Some(g) => {
+                self.geometry.clear();
+                push_geometry(&mut self.geometry, g, self.precision);
+                self.buf.extend_from_slice(self.geometry.as_bytes());
+            }
+            None => self.buf.extend_from_slice(b"null"),
         }
-        self.buf.push_str(",\"properties\":");
-        let props = serde_json::to_string(&f.properties).map_err(io::Error::other)?;
-        self.buf.push_str(&props);
-        self.buf.push('}');
+        self.buf.extend_from_slice(b",\"properties\":{");
+        for (i, (k, v)) in properties.into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            serde_json::to_writer(&mut self.buf, k)?;
+            self.buf.push(b':');
+            v.write_to(&mut self.buf)?;
+        }
+        self.buf.extend_from_slice(b"}}");
         if self.flavor == Flavor::Sequence {
-            self.buf.push('\n');
+            self.buf.push(b'\n');
         }
-        self.w.write_all(self.buf.as_bytes())?;
+        self.w.write_all(&self.buf)?;
         self.count += 1;
         Ok(())
     }
@@ -168,11 +247,6 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 pub fn round(v: f64, precision: u8) -> f64 {
     let f = 10f64.powi(i32::from(precision));
     (v * f).round() / f + 0.0
-}
-
-fn push_json_string(buf: &mut String, s: &str) {
-    // serde_json's escaping is the reference; strings here are short.
-    buf.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
 }
 
 fn push_number(buf: &mut String, v: f64) {
