@@ -40,6 +40,54 @@ pub fn write_all(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
+/// A file being written: a temporary file beside `path` that replaces it
+/// only on [`AtomicFile::commit`]; dropped without commit, it disappears.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    /// Start writing `path` (its folder is created if needed).
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the folder.
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".frontline-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile { path: path.to_path_buf(), tmp })
+    }
+
+    /// Flush, sync and move the file into place.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the file.
+    pub fn commit(mut self) -> Result<()> {
+        self.tmp.flush().map_err(|e| Error::io(&self.path, e))?;
+        self.tmp.as_file().sync_all().map_err(|e| Error::io(&self.path, e))?;
+        self.tmp.persist(&self.path).map_err(|e| Error::io(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
