@@ -4,5 +4,6 @@ mod build;
 mod check;
 mod cli;
 mod golden;
+mod incidents;
 mod util;
 mod validators;
