@@ -21,7 +21,8 @@ fn run() -> BoxResult<()> {
     let path = std::env::args().nth(1).ok_or("usage: bench_baseline FILE.csv")?;
     let mut csv = csv::Reader::from_path(path)?;
     let headers = csv.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("no {name} column"));
+    let col =
+        |name: &str| headers.iter().position(|h| h == name).ok_or(format!("no {name} column"));
     let (lat, lon) = (col("latitude")?, col("longitude")?);
     let mut out = BufWriter::with_capacity(1 << 17, std::io::stdout().lock());
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;

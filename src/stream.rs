@@ -21,16 +21,18 @@ use crate::read::decode::Encoding;
 use crate::read::incidents::{IncidentColumns, IncidentReader};
 use crate::read::table::{sniff_delimiter, Fields};
 use crate::write::geojson::{FeatureWriter, Flavor, PropValue};
-use std::cell::RefCell;
+use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// Records read ahead to decide how slashed dates are ordered (`04/05/2021`).
 const DATE_LOOKAHEAD: usize = 10_000;
-/// How often [`StreamEvents::progress`] is called, in records.
-const PROGRESS_EVERY: usize = 1 << 16;
+/// Records per batch: one is rendered while the next is read.
+const BATCH: usize = 1 << 13;
+/// Records per parallel piece of a batch.
+const PIECE: usize = 1 << 10;
 
 /// Zones, control history and forces for the spatial join of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -148,7 +150,7 @@ impl StreamReport {
 pub trait StreamEvents {
     /// A problem with the input (a skipped row, an encoding guess).
     fn diagnostic(&mut self, diagnostic: &Diagnostic);
-    /// Called every 65,536 records and at the end with the input bytes read.
+    /// Called after each batch of 8,192 records with the input bytes read.
     fn progress(&mut self, _bytes: u64, _features: usize) {}
 }
 
@@ -207,30 +209,7 @@ pub fn incidents_with<R: Read, W: Write>(
     let io_in = |e: std::io::Error| Error::io(shown.clone(), e);
     let mut report = StreamReport::default();
 
-    // Decode, then sniff the delimiter from the first block of text.
-    let (text, encoding) = decoded(reader).map_err(io_in)?;
-    if encoding == Encoding::Windows1252 {
-        emit(
-            Diagnostic::warning(file(opts), "file is not UTF-8; read as Windows-1252").with_hint(
-                "save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right",
-            ),
-            &mut report,
-            events,
-        );
-    }
-    let mut text = BufReader::with_capacity(1 << 16, text);
-    let head = text.fill_buf().map_err(io_in)?;
-    let delimiter = sniff_delimiter(&String::from_utf8_lossy(head));
-    let lines = Rc::new(RefCell::new(LineCounter::default()));
-    let tracked = Tracked { inner: text, lines: Rc::clone(&lines) };
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(None)
-        .buffer_capacity(1 << 16)
-        .from_reader(tracked);
-
+    let (mut csv, lines, delimiter) = open_csv(reader, opts, &mut report, events)?;
     let mut rec = csv::StringRecord::new();
     let (headers, ahead) = read_head(&mut csv, &mut rec, &lines, opts, &mut report, events)?;
     let mut header_diags = Diagnostics::new();
@@ -275,28 +254,42 @@ pub fn incidents_with<R: Read, W: Write>(
     let rows =
         Rows { reader: &incident_reader, tagger: &tagger, layout: &layout, width: headers.len() };
     let io_out = |e: std::io::Error| Error::io("-", e);
-    for (r, line) in &ahead {
-        if r.iter().all(|f| f.trim().is_empty()) {
-            continue;
+    // Batches: while one is parsed, tagged and rendered on the thread pool,
+    // the next one is read here; rendered batches are written in input order.
+    let mut batch: Vec<(csv::StringRecord, u64)> = ahead.into_iter().collect();
+    let mut spare = Vec::new();
+    loop {
+        if batch.is_empty() {
+            let (next, read) =
+                read_batch(&mut csv, &lines, opts, std::mem::take(&mut spare)).map_err(io_in)?;
+            read.merge_into(&mut report, events);
+            if next.is_empty() {
+                break;
+            }
+            batch = next;
         }
-        rows.write(r, *line, &mut fw, &mut report, events).map_err(io_out)?;
-    }
-    drop(ahead);
-    let mut n = 0usize;
-    while let Some(line) =
-        next_record(&mut csv, &mut rec, &lines, opts, &mut report, events).map_err(io_in)?
-    {
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
+        let mut rendered = None;
+        let mut next = Ok((Vec::new(), Side::default()));
+        let reuse = std::mem::take(&mut spare);
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| rendered = Some(rows.render(&batch, opts.precision, opts.flavor)));
+            next = read_batch(&mut csv, &lines, opts, reuse);
+        });
+        let fragments = rendered.ok_or_else(|| Error::internal("a batch was not rendered"))?;
+        for (bytes, count, side) in fragments.map_err(io_out)? {
+            fw.append(&bytes, count).map_err(io_out)?;
+            side.merge_into(&mut report, events);
         }
-        rows.write(&rec, line, &mut fw, &mut report, events).map_err(io_out)?;
-        n += 1;
-        if n % PROGRESS_EVERY == 0 {
-            events.progress(lines.borrow().consumed, report.features);
+        let (next, read) = next.map_err(io_in)?;
+        read.merge_into(&mut report, events);
+        events.progress(lines.lock().map_or(0, |l| l.consumed), report.features);
+        spare = std::mem::replace(&mut batch, next);
+        if batch.is_empty() {
+            break;
         }
     }
     fw.finish().map_err(io_out)?;
-    report.bytes = lines.borrow().consumed;
+    report.bytes = lines.lock().map_or(0, |l| l.consumed);
     events.progress(report.bytes, report.features);
     Ok(report)
 }
@@ -320,6 +313,9 @@ impl Rows<'_, '_> {
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
         let reader = self.reader;
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return Ok(());
+        }
         if let Some(extra) = ragged(rec, self.width) {
             emit(
                 Diagnostic::error(
@@ -358,6 +354,85 @@ impl Rows<'_, '_> {
     }
 }
 
+impl Rows<'_, '_> {
+    /// Render a batch in parallel pieces, each with its features, count and
+    /// problems, in input order.
+    fn render(
+        &self,
+        batch: &[(csv::StringRecord, u64)],
+        precision: u8,
+        flavor: Flavor,
+    ) -> std::io::Result<Vec<(Vec<u8>, usize, Side)>> {
+        batch
+            .par_chunks(PIECE)
+            .map(|piece| {
+                let capacity =
+                    piece.iter().map(|(r, _)| r.as_byte_record().as_slice().len()).sum::<usize>();
+                let mut fw =
+                    FeatureWriter::fragment(Vec::with_capacity(capacity * 2), precision, flavor);
+                let mut side = Side::default();
+                for (rec, line) in piece {
+                    self.write(rec, *line, &mut fw, &mut side.report, &mut side.diagnostics)?;
+                }
+                let (bytes, count) = fw.into_fragment();
+                Ok((bytes, count, side))
+            })
+            .collect()
+    }
+}
+
+/// Counts and problems gathered away from the caller's [`StreamEvents`]
+/// (on another thread, or while reading ahead), merged in input order.
+#[derive(Debug, Default)]
+struct Side {
+    report: StreamReport,
+    diagnostics: Diagnostics,
+}
+
+impl Side {
+    fn merge_into(self, report: &mut StreamReport, events: &mut dyn StreamEvents) {
+        report.features += self.report.features;
+        report.skipped += self.report.skipped;
+        report.errors += self.report.errors;
+        report.warnings += self.report.warnings;
+        for d in self.diagnostics.iter() {
+            events.diagnostic(d);
+        }
+    }
+}
+
+/// Read up to [`BATCH`] records into `batch`, reusing its records (and
+/// their allocations) from a batch already written; unreadable records are
+/// reported in the side.
+fn read_batch<R: Read>(
+    csv: &mut csv::Reader<R>,
+    lines: &Mutex<LineCounter>,
+    opts: &StreamOptions<'_>,
+    mut batch: Vec<(csv::StringRecord, u64)>,
+) -> std::io::Result<(Vec<(csv::StringRecord, u64)>, Side)> {
+    let mut side = Side::default();
+    let mut n = 0;
+    for (rec, line) in &mut batch {
+        match next_record(csv, rec, lines, opts, &mut side.report, &mut side.diagnostics)? {
+            Some(l) => *line = l,
+            None => break,
+        }
+        n += 1;
+    }
+    if n < batch.len() {
+        batch.truncate(n);
+        return Ok((batch, side));
+    }
+    while batch.len() < BATCH {
+        let mut rec = csv::StringRecord::with_capacity(512, 32);
+        match next_record(csv, &mut rec, lines, opts, &mut side.report, &mut side.diagnostics)? {
+            Some(line) => batch.push((rec, line)),
+            None => break,
+        }
+    }
+    Ok((batch, side))
+}
+
 /// The header (after comment lines), and the first records (up to
 /// [`DATE_LOOKAHEAD`], or one with a declared date format) to decide the
 /// date order from. An HXL hashtag row under the header is skipped.
@@ -366,7 +441,7 @@ type Head = (Vec<String>, VecDeque<(csv::StringRecord, u64)>);
 fn read_head<R: Read>(
     csv: &mut csv::Reader<R>,
     rec: &mut csv::StringRecord,
-    lines: &Rc<RefCell<LineCounter>>,
+    lines: &Mutex<LineCounter>,
     opts: &StreamOptions<'_>,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
@@ -403,6 +478,43 @@ fn read_head<R: Read>(
             Diagnostic::error(file(opts), "file is empty").with_hint("add a header line and rows"),
         )),
     }
+}
+
+/// A CSV reader over decoded text (see [`decoded`]) with the delimiter
+/// sniffed from the first block, and the line counter it feeds.
+type Opened<'r> =
+    (csv::Reader<Tracked<BufReader<Box<dyn Read + 'r>>>>, Arc<Mutex<LineCounter>>, u8);
+
+fn open_csv<'r, R: Read + 'r>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    report: &mut StreamReport,
+    events: &mut dyn StreamEvents,
+) -> Result<Opened<'r>> {
+    let io_in = |e: std::io::Error| Error::io(&opts.path, e);
+    let (text, encoding) = decoded(reader).map_err(io_in)?;
+    if encoding == Encoding::Windows1252 {
+        emit(
+            Diagnostic::warning(file(opts), "file is not UTF-8; read as Windows-1252").with_hint(
+                "save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right",
+            ),
+            report,
+            events,
+        );
+    }
+    let mut text = BufReader::with_capacity(1 << 16, text);
+    let head = text.fill_buf().map_err(io_in)?;
+    let delimiter = sniff_delimiter(&String::from_utf8_lossy(head));
+    let lines = Arc::new(Mutex::new(LineCounter::default()));
+    let tracked = Tracked { inner: text, lines: Arc::clone(&lines) };
+    let csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(None)
+        .buffer_capacity(1 << 16)
+        .from_reader(tracked);
+    Ok((csv, lines, delimiter))
 }
 
 /// Count a diagnostic and hand it to the caller.
@@ -469,7 +581,7 @@ pub fn incidents_files(
 fn next_record<R: Read>(
     csv: &mut csv::Reader<R>,
     rec: &mut csv::StringRecord,
-    lines: &Rc<RefCell<LineCounter>>,
+    lines: &Mutex<LineCounter>,
     opts: &StreamOptions<'_>,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
@@ -478,14 +590,14 @@ fn next_record<R: Read>(
         match csv.read_record(rec) {
             Ok(false) => return Ok(None),
             Ok(true) => {
-                let line = rec.position().map_or(0, |p| lines.borrow_mut().line_at(p.byte()));
+                let line = line_of(lines, rec.position());
                 return Ok(Some(line));
             }
             Err(e) => {
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(std::io::Error::other(e));
                 }
-                let line = e.position().map_or(0, |p| lines.borrow_mut().line_at(p.byte()));
+                let line = line_of(lines, e.position());
                 emit(
                     Diagnostic::error(
                         Location::Record { path: opts.path.clone(), line },
@@ -618,8 +730,11 @@ impl LineCounter {
         let n = usize::try_from(at.saturating_sub(self.consumed)).unwrap_or(usize::MAX);
         let n = n.min(self.pending.len());
         let (a, b) = self.pending.as_slices();
-        let count = |s: &[u8], k: usize| s.iter().take(k).filter(|c| **c == b'\n').count() as u64;
-        self.newlines += count(a, n) + count(b, n.saturating_sub(a.len()));
+        #[allow(clippy::naive_bytecount)] // why: the compiler vectorises it; no crate for one loop
+        let count = |s: &[u8]| s.iter().filter(|c| **c == b'\n').count() as u64;
+        let in_a = a.get(..n.min(a.len())).unwrap_or_default();
+        let in_b = b.get(..n.saturating_sub(a.len()).min(b.len())).unwrap_or_default();
+        self.newlines += count(in_a) + count(in_b);
         self.pending.drain(..n);
         self.consumed += n as u64;
         while let Some(&c) = self.pending.front() {
@@ -637,16 +752,24 @@ impl LineCounter {
 /// A reader that shows every byte it passes to a [`LineCounter`].
 struct Tracked<R> {
     inner: R,
-    lines: Rc<RefCell<LineCounter>>,
+    lines: Arc<Mutex<LineCounter>>,
 }
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some(read) = buf.get(..n) {
-            self.lines.borrow_mut().pending.extend(read);
+        if let (Some(read), Ok(mut lines)) = (buf.get(..n), self.lines.lock()) {
+            lines.pending.extend(read);
         }
         Ok(n)
+    }
+}
+
+/// The start line of a record at a csv position (0 when unknown).
+fn line_of(lines: &Mutex<LineCounter>, at: Option<&csv::Position>) -> u64 {
+    match (at, lines.lock()) {
+        (Some(p), Ok(mut l)) => l.line_at(p.byte()),
+        _ => 0,
     }
 }
 
@@ -728,6 +851,36 @@ mod tests {
             run(b"date,lat,lon\n04/05/2021,37,41\n25/04/2021,37,41\n", Flavor::Sequence);
         assert_eq!(report.features, 2);
         assert!(text.contains(r#""date":"2021-05-04""#), "{text}");
+    }
+
+    #[test]
+    fn batches_keep_order_lines_and_diagnostics() {
+        use std::fmt::Write as _;
+        // more rows than a look-ahead plus several batches, with bad rows spread out
+        let mut csv = String::from("id,date,lat,lon,note\n");
+        for i in 0..30_000 {
+            let lat = if i % 7_000 == 6_999 { "95" } else { "37.5" };
+            let note = if i % 1_000 == 0 { "\"two\nlines\"" } else { "x" };
+            writeln!(csv, "{i},2021-04-25,{lat},41,{note}").unwrap();
+        }
+        let (text, report, diags) = run(csv.as_bytes(), Flavor::Collection);
+        assert_eq!((report.features, report.skipped), (29_996, 4));
+        // line = 2 + row index + the extra lines of earlier multi-line notes
+        let line = |i: usize| 2 + i + i.div_ceil(1_000);
+        let expected: Vec<String> = [6_999, 13_999, 20_999, 27_999]
+            .iter()
+            .map(|i| format!("incidents.csv:{}:3: latitude out of range \"95\" — latitude must be between -90 and 90 degrees (WGS84)", line(*i)))
+            .collect();
+        assert_eq!(diags, expected);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let ids: Vec<usize> = v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(ids.len(), 29_996);
     }
 
     proptest::proptest! {

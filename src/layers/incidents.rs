@@ -15,7 +15,37 @@ use serde_json::Value;
 /// The marker colour of an incident type (simplestyle `marker-color`).
 #[must_use]
 pub fn type_color(kind: Option<&str>) -> &'static str {
-    let k = kind.map(normalize).unwrap_or_default();
+    // A stream asks for the same few types millions of times: remember them
+    // per thread (bounded, so a column of unique values cannot grow it).
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<Box<str>, &'static str>> =
+            std::cell::RefCell::default();
+    }
+    let Some(kind) = kind else { return color_of(None) };
+    SEEN.with(|seen| {
+        if let Some(c) = seen.borrow().get(kind) {
+            return *c;
+        }
+        let c = color_of(Some(kind));
+        let mut seen = seen.borrow_mut();
+        if seen.len() < 1024 {
+            seen.insert(kind.into(), c);
+        }
+        c
+    })
+}
+
+fn color_of(kind: Option<&str>) -> &'static str {
+    // ASCII without apostrophes normalises to its lowercase words, and the
+    // keywords are letters only, so a lowercase copy matches the same way
+    // (and skips Unicode normalisation on every streamed row).
+    let k = match kind {
+        Some(s) if s.bytes().all(|b| b.is_ascii() && b != b'\'' && b != b'`') => {
+            s.to_ascii_lowercase()
+        }
+        Some(s) => normalize(s),
+        None => String::new(),
+    };
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
     if has(&["clash", "battle", "fight", "attack", "armed"]) {
         "#c0392b"

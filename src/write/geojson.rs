@@ -73,6 +73,8 @@ pub struct FeatureWriter<W: Write> {
     precision: u8,
     flavor: Flavor,
     count: usize,
+    /// A fragment: every feature gets its separator (see [`FeatureWriter::fragment`]).
+    fragment: bool,
     buf: Vec<u8>,
     geometry: String,
 }
@@ -103,9 +105,50 @@ impl<W: Write> FeatureWriter<W> {
             precision,
             flavor,
             count: 0,
+            fragment: false,
             buf: Vec::with_capacity(1024),
             geometry: String::with_capacity(64),
         })
+    }
+
+    /// A writer of a run of features to be [`append`](FeatureWriter::append)ed
+    /// to a main writer later, so that features can be rendered in parallel
+    /// and written in order. It writes no collection header or footer.
+    #[must_use]
+    pub fn fragment(w: W, precision: u8, flavor: Flavor) -> Self {
+        FeatureWriter {
+            w,
+            precision,
+            flavor,
+            count: 0,
+            fragment: true,
+            buf: Vec::with_capacity(1024),
+            geometry: String::with_capacity(64),
+        }
+    }
+
+    /// The writer of a fragment and the number of features in it.
+    pub fn into_fragment(self) -> (W, usize) {
+        (self.w, self.count)
+    }
+
+    /// Append a fragment's bytes holding `count` features.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn append(&mut self, fragment: &[u8], count: usize) -> io::Result<()> {
+        if count == 0 {
+            return Ok(());
+        }
+        // a fragment separates every feature with ",\n"; the collection's first has none
+        let bytes = match (self.flavor, self.count) {
+            (Flavor::Collection, 0) => fragment.strip_prefix(b",").unwrap_or(fragment),
+            _ => fragment,
+        };
+        self.w.write_all(bytes)?;
+        self.count += count;
+        Ok(())
     }
 
     /// Write one feature.
@@ -133,7 +176,8 @@ impl<W: Write> FeatureWriter<W> {
         self.buf.clear();
         match self.flavor {
             Flavor::Collection => {
-                self.buf.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
+                let first = self.count == 0 && !self.fragment;
+                self.buf.extend_from_slice(if first { b"\n" } else { b",\n" });
             }
             Flavor::Sequence => self.buf.push(0x1e),
         }
