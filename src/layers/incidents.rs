@@ -81,22 +81,21 @@ pub struct Tags<'a> {
     /// Id of the containing zone (null for approximate locations).
     pub zone: Option<&'a str>,
     /// The force key of the zone's state on the incident's date.
-    pub zone_force: Option<String>,
+    pub zone_force: Option<&'a str>,
     /// `point`, `zone` or `approximate`.
     pub location_precision: &'static str,
     /// simplestyle `marker-color` from the incident type.
     pub marker_color: &'static str,
 }
 
-impl<'a> Tags<'a> {
+impl Tags<'_> {
     /// The properties in output order (they follow the input columns).
     #[must_use]
     pub fn entries(&self) -> [(&'static str, PropValue<'_>); 5] {
-        let text = |s: Option<&'a str>| s.map_or(PropValue::Null, PropValue::Str);
         [
             ("date", PropValue::Str(&self.date)),
-            ("zone", text(self.zone)),
-            ("zone_force", self.zone_force.as_deref().map_or(PropValue::Null, PropValue::Str)),
+            ("zone", self.zone.map_or(PropValue::Null, PropValue::Str)),
+            ("zone_force", self.zone_force.map_or(PropValue::Null, PropValue::Str)),
             ("location_precision", PropValue::Str(self.location_precision)),
             ("marker-color", PropValue::Str(self.marker_color)),
         ]
@@ -109,14 +108,16 @@ pub struct Tagger<'a> {
     zones: &'a [Zone],
     index: ZoneIndex<'a>,
     history: &'a History<'a>,
-    forces: &'a [Force],
+    /// The `force` key of each control row, computed once.
+    force_keys: Vec<String>,
 }
 
 impl<'a> Tagger<'a> {
     /// A tagger over `zones` (indexed once), `history` and `forces`.
     #[must_use]
     pub fn new(zones: &'a [Zone], history: &'a History<'a>, forces: &'a [Force]) -> Self {
-        Tagger { zones, index: ZoneIndex::new(zones), history, forces }
+        let force_keys = history.rows().iter().map(|r| force_key(r, forces)).collect();
+        Tagger { zones, index: ZoneIndex::new(zones), history, force_keys }
     }
 
     /// Tag one incident; `kind` is its `type` (or `event_type`) value.
@@ -128,17 +129,17 @@ impl<'a> Tagger<'a> {
         precision: LocationPrecision,
         place_zone: Option<usize>,
         kind: Option<&str>,
-    ) -> Tags<'a> {
+    ) -> Tags<'_> {
         let zone = match precision {
             LocationPrecision::Approximate => None,
             LocationPrecision::Zone => place_zone,
             LocationPrecision::Point => self.index.locate(point),
         };
-        let holder = zone.and_then(|z| self.history.state_at(z, date.end()));
+        let holder = zone.and_then(|z| self.history.state_index_at(z, date.end()));
         Tags {
             date: date.to_iso(),
             zone: zone.and_then(|z| self.zones.get(z)).map(|z| z.id.as_str()),
-            zone_force: holder.map(|r| force_key(r, self.forces)),
+            zone_force: holder.and_then(|r| self.force_keys.get(r)).map(String::as_str),
             location_precision: precision.as_str(),
             marker_color: type_color(kind),
         }
