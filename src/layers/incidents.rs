@@ -6,10 +6,13 @@ use crate::error::Result;
 use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
+use crate::model::Incident;
 use crate::model::{Force, LocationPrecision, Moment, Zone};
 use crate::spatial::ZoneIndex;
-use crate::write::geojson::PropValue;
+use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
 use geo::Point;
+use rayon::prelude::*;
+use serde_json::Map;
 use serde_json::Value;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
@@ -154,22 +157,72 @@ impl<'a> Tagger<'a> {
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let p = s.project;
     let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
-    let mut out = Vec::new();
-    for inc in p.incidents.iter().filter(|i| s.in_window(&i.date)) {
-        let props = &inc.properties;
-        let kind = props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
-        let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-        let mut props = inc.properties.clone();
-        for (k, v) in tags.entries() {
-            props.insert(k.into(), v.to_value());
-        }
-        out.push(Feature {
-            id: inc.id.clone(),
-            geometry: Some(geo::Geometry::Point(inc.point)),
-            properties: props,
-        });
-    }
+    let out = p
+        .incidents
+        .par_iter()
+        .filter(|i| s.in_window(&i.date))
+        .map(|inc| {
+            let props = &inc.properties;
+            let kind =
+                props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
+            let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+            let mut props = inc.properties.clone();
+            for (k, v) in tags.entries() {
+                props.insert(k.into(), v.to_value());
+            }
+            Feature {
+                id: inc.id.clone(),
+                geometry: Some(geo::Geometry::Point(inc.point)),
+                properties: props,
+            }
+        })
+        .collect();
     Ok(out)
+}
+
+/// Render the layer without building a [`Feature`] per incident: incidents
+/// sorted by id, properties borrowed from the model and the tags, runs
+/// rendered in parallel. The bytes are those of
+/// [`write_collection`](crate::write::geojson::write_collection) over [`build`]
+/// (a tag replaces an input column of the same name in place, as a map insert does).
+///
+/// # Errors
+///
+/// I/O errors of the in-memory writer (none in practice).
+pub fn render(
+    s: &Snapshot<'_>,
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+) -> std::io::Result<(Vec<u8>, usize)> {
+    let p = s.project;
+    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
+    let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
+    chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let fragments = chosen
+        .par_chunks(2048)
+        .map(|run| {
+            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            for inc in run {
+                let props = &inc.properties;
+                let kind =
+                    props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
+                let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+                let entries = tags.entries();
+                let tag = |k: &str| entries.iter().find(|(t, _)| *t == k).map(|(_, v)| *v);
+                let base =
+                    props.iter().map(|(k, v)| (k.as_str(), tag(k).unwrap_or(PropValue::Json(v))));
+                let added = entries.iter().filter(|(t, _)| !props.contains_key(*t)).copied();
+                fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), base.chain(added))?;
+            }
+            Ok(fw.into_fragment())
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut fw = FeatureWriter::begin(Vec::new(), precision, flavor, Some(meta))?;
+    for (bytes, count) in &fragments {
+        fw.append(bytes, *count)?;
+    }
+    Ok((fw.finish()?, chosen.len()))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::{DateParser, Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
 use crate::write::geojson::PropValue;
 use geo::{InteriorPoint, Point};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -339,11 +340,22 @@ pub fn read(
         zones,
         names,
     };
-    let mut out = Vec::with_capacity(table.rows.len());
-    let mut ids = std::collections::BTreeMap::new();
-    for row in &table.rows {
-        let Some(located) = reader.locate(row, row.line, diags) else { continue };
-        let id = reader.id(row, row.line);
+    // Rows are parsed in parallel (a country's history has millions); ids
+    // and diagnostics are then taken in file order.
+    let parsed: Vec<(Option<(Located, String)>, Diagnostics)> = table
+        .rows
+        .par_iter()
+        .map(|row| {
+            let mut d = Diagnostics::new();
+            let located = reader.locate(row, row.line, &mut d);
+            (located.map(|l| (l, reader.id(row, row.line))), d)
+        })
+        .collect();
+    let mut keep = Vec::with_capacity(parsed.len());
+    let mut ids = std::collections::HashMap::new();
+    for ((located, d), row) in parsed.into_iter().zip(&table.rows) {
+        diags.extend(d);
+        let Some((located, id)) = located else { continue };
         if let Some(first) = ids.insert(id.clone(), row.line) {
             diags.push(
                 Diagnostic::error(reader.id_location(row.line), "duplicate incident id")
@@ -352,7 +364,10 @@ pub fn read(
             );
             continue;
         }
-        out.push(Incident {
+        keep.push((row, located, id));
+    }
+    keep.into_par_iter()
+        .map(|(row, located, id)| Incident {
             id,
             date: located.date,
             point: located.point,
@@ -360,9 +375,8 @@ pub fn read(
             place_zone: located.place_zone,
             properties: reader.properties(&table.headers, row),
             line: row.line,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// `POINT (41.2 37.0)`, `POINT(41.2 37.0)`, `POINT Z (…)`.

@@ -10,6 +10,7 @@
 use crate::layers::Feature;
 use geo::orient::{Direction, Orient};
 use geo::{Coord, Geometry, LineString, Polygon};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::io::{self, Write};
@@ -242,10 +243,21 @@ pub fn write_collection<W: Write>(
     precision: u8,
     flavor: Flavor,
 ) -> io::Result<W> {
-    features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    // render runs of features in parallel, append them in order
+    let fragments = features
+        .par_chunks(2048)
+        .map(|run| {
+            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            for f in run {
+                fw.write(f)?;
+            }
+            Ok(fw.into_fragment())
+        })
+        .collect::<io::Result<Vec<_>>>()?;
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
-    for f in features.iter() {
-        fw.write(f)?;
+    for (bytes, count) in &fragments {
+        fw.append(bytes, *count)?;
     }
     fw.finish()
 }
