@@ -11,7 +11,7 @@
 #
 # Usage:  bench/run.sh                 # ours + baseline loop
 #         PEERS_RUN=1 bench/run.sh     # + peers.sh side by side (needs install-peers.sh)
-# Env:    RUNS=3  PEERS=/tmp/peerbench  DATA=$PEERS/data  WORK=$PEERS/frontline
+# Env:    RUNS=3 (RUNS_BIG=1 for the 10M stream and the country build)  PEERS=/tmp/peerbench  DATA=$PEERS/data  WORK=$PEERS/frontline
 #         PEERS_SH=../shared/bench/peers.sh  PEER_JOBS="J1 J2 J3 J4 J5"
 #         PEER_TOOLS="ogr2ogr mapshaper geopandas ours"  SKIP_10M=0
 set -u
@@ -21,8 +21,9 @@ PEERS=${PEERS:-/tmp/peerbench}
 DATA=${DATA:-$PEERS/data}
 WORK=${WORK:-$PEERS/frontline}
 RUNS=${RUNS:-3}
+RUNS_BIG=${RUNS_BIG:-1}
 PEERS_RUN=${PEERS_RUN:-0}
-PEERS_SH=${PEERS_SH:-$ROOT/../shared/bench/peers.sh}
+PEERS_SH=${PEERS_SH:-$(ls "$ROOT"/../shared/bench/peers.sh "$ROOT"/../../shared/bench/peers.sh 2>/dev/null | head -1)}
 PEER_JOBS=${PEER_JOBS:-"J1 J2 J3 J4 J5"}
 PEER_TOOLS=${PEER_TOOLS:-"ogr2ogr mapshaper geopandas ours"}
 SKIP_10M=${SKIP_10M:-0}
@@ -65,8 +66,8 @@ RESULTS=$WORK/results.tsv
 printf 'job\tmedian_wall_s\tmax_rss_mb\truns\tcommand\n' > "$RESULTS"
 # measure NAME CMD: RUNS runs of CMD under /usr/bin/time -v
 measure() {
-  local name=$1 cmd=$2 walls=() rss=0 r tf="$WORK/logs/$1.time"
-  for ((r = 1; r <= RUNS; r++)); do
+  local name=$1 cmd=$2 runs=${3:-$RUNS} walls=() rss=0 r tf="$WORK/logs/$1.time"
+  for ((r = 1; r <= runs; r++)); do
     /usr/bin/time -v -o "$tf" bash -c "$cmd" > "$WORK/logs/$name.log" 2>&1
     local rc=$?
     [ $rc -le 1 ] || { echo "$name failed (rc=$rc): $(tail -3 "$WORK/logs/$name.log")" >&2; return; }
@@ -75,7 +76,7 @@ measure() {
     [ "$m" -gt "$rss" ] && rss=$m
     echo "  $name run $r: ${walls[-1]} s, $((m / 1024)) MB" >&2
   done
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${walls[@]}" | median)" "$((rss / 1024))" "$RUNS" "$cmd" >> "$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${walls[@]}" | median)" "$((rss / 1024))" "$runs" "$cmd" >> "$RESULTS"
 }
 
 O=$WORK/out
@@ -84,12 +85,12 @@ measure j1-frontline-1M "$FL incidents '$INC1M' -o '$O/j1.geojson'"
 measure j1-baseline-loop-1M "$BASE '$INC1M' > '$O/j1-baseline.geojson'"
 measure j1-frontline-1M-seq-stdin "$FL incidents - --format geojsonseq < '$INC1M' > /dev/null"
 if [ "$SKIP_10M" != 1 ]; then
-  measure j1-frontline-10M-seq-stdin "{ cat '$INC1M'; for i in 2 3 4 5 6 7 8 9 10; do tail -n +2 '$INC1M'; done; } | $FL incidents - --format geojsonseq > /dev/null"
+  measure j1-frontline-10M-seq-stdin "{ cat '$INC1M'; for i in 2 3 4 5 6 7 8 9 10; do tail -n +2 '$INC1M'; done; } | $FL incidents - --format geojsonseq > /dev/null" "$RUNS_BIG"
 fi
 measure j3-frontline-100k-into-10k "$FL incidents '$INC100K' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3.geojson'"
 measure j3big-frontline-1M-into-10k "$FL incidents '$INC1M' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3big.geojson'"
 measure build-10k-zones "$FL build '$ZONESONLY' --since all --out '$O/zones-only'"
-measure build-country "$FL build '$COUNTRY' --out '$O/country'"
+measure build-country "$FL build '$COUNTRY' --out '$O/country'" "$RUNS_BIG"
 
 echo
 echo "# frontline bench $(date -u +%FT%TZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr); RUNS=$RUNS"
@@ -101,7 +102,7 @@ tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s |\n",$1,$2,$3,$
 # ---------------------------------------------------------------- peers, same run
 if [ "$PEERS_RUN" = 1 ]; then
   [ -x "$PEERS_SH" ] || [ -f "$PEERS_SH" ] || { echo "no $PEERS_SH" >&2; exit 1; }
-  export PEERS DATA RUNS RUNS_BIG=1 K=10000 JOBS="$PEER_JOBS" TOOLS="$PEER_TOOLS"
+  export PEERS DATA RUNS RUNS_BIG=1 K=10000 CHECK_PY="$(dirname "$PEERS_SH")/check.py" JOBS="$PEER_JOBS" TOOLS="$PEER_TOOLS"
   export OURS_J1="$FL incidents {incidents} -o {out}"
   # J2: zones + control history -> control.geojson (the state as of the latest date)
   export OURS_J2="$FL build $WORK/j2 --zones {zones} --zone-key zone_id --control {control} --incidents none.csv --out $WORK/j2/out && cp $WORK/j2/out/control.geojson {out}"

@@ -4,6 +4,6 @@ mod build;
 mod check;
 mod cli;
 mod golden;
-mod incidents;
+mod stream;
 mod util;
 mod validators;

@@ -1,4 +1,4 @@
-//! `frontline incidents`: streaming real ACLED/UCDP exports and stdin, and
+//! `frontline incidents` (streaming): real ACLED/UCDP exports, stdin, and
 //! agreeing with the incidents layer of `build`.
 
 use crate::util::{repo, shared_data, text, Workdir};
