@@ -5,6 +5,7 @@
 //! frontline on the same file.
 //!
 //! Usage: `cargo run --release --example bench_baseline -- incidents.csv > out.geojson`
+#![allow(clippy::print_stderr, clippy::exit)] // why: a command-line example reports on stderr
 
 use std::io::{BufWriter, Write};
 

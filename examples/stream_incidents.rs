@@ -2,6 +2,7 @@
 //! library, in constant memory; bad rows are reported on stderr and skipped.
 //!
 //! Usage: `cargo run --example stream_incidents < incidents.csv > incidents.geojsonseq`
+#![allow(clippy::print_stderr, clippy::exit)] // why: a command-line example reports on stderr
 
 use frontline::stream::{incidents_with, StreamOptions};
 use frontline::write::geojson::Flavor;

@@ -180,7 +180,7 @@ impl StreamEvents for Diagnostics {
 /// let mut out = Vec::new();
 /// let report = incidents(csv.as_bytes(), &opts, &mut out)?;
 /// assert_eq!(report.features, 1);
-/// assert!(String::from_utf8(out)?.contains(r#""marker-color":"#c0392b""#));
+/// assert!(String::from_utf8(out)?.contains(r##""marker-color":"#c0392b""##));
 /// # Ok(()) }
 /// ```
 pub fn incidents<R: Read, W: Write>(

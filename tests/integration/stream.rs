@@ -1,5 +1,7 @@
 //! `frontline incidents` (streaming): real ACLED/UCDP exports, stdin, and
 //! agreeing with the incidents layer of `build`.
+// why: helpers outside #[test] functions panic on purpose (as in main's tests/integration/main.rs)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::print_stderr)]
 
 use crate::util::{repo, shared_data, text, Workdir};
 use serde_json::Value;
