@@ -3,13 +3,15 @@
 //! Every layer is built once and sorted by id; then each format renders the
 //! whole set (see `crate::write::Format::render`). All outputs are rendered in
 //! memory first and only then written, each atomically, so a failed build
-//! leaves the previous files untouched.
+//! leaves the previous files untouched. Layers are built, and formats
+//! rendered, in parallel; the output does not depend on the number of threads.
 
 use crate::error::Result;
 use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Project;
 use crate::write::geojson::natural_cmp;
 use crate::write::{atomic, Format};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What a build wrote.
@@ -30,10 +32,10 @@ pub struct BuildReport {
 /// Internal errors of a layer.
 pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
     LayerKind::ALL
-        .into_iter()
-        .map(|kind| {
+        .par_iter()
+        .map(|&kind| {
             let mut features = kind.build(snapshot)?;
-            features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+            features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
             Ok((kind, features))
         })
         .collect()
@@ -48,14 +50,16 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let formats = Format::parse_list(&project.settings.formats)?;
     let snapshot = Snapshot::new(project)?;
     let layers = layers(&snapshot)?;
+    let outputs = formats
+        .par_iter()
+        .map(|format| format.render(&snapshot, &layers))
+        .collect::<Result<Vec<_>>>()?;
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut files = Vec::new();
-    for format in formats {
-        for out in format.render(&snapshot, &layers)? {
-            let path = out_dir.join(&out.name);
-            files.push((path.clone(), out.features));
-            rendered.push((path, out.bytes));
-        }
+    for out in outputs.into_iter().flatten() {
+        let path = out_dir.join(&out.name);
+        files.push((path.clone(), out.features));
+        rendered.push((path, out.bytes));
     }
     atomic::write_all(&rendered)?;
     Ok(BuildReport {

@@ -80,13 +80,24 @@ impl<'a> History<'a> {
     /// lapses, the state before it applies again.
     #[must_use]
     pub fn state_at(&self, zone: usize, t: NaiveDateTime) -> Option<&'a ControlRow> {
+        self.state_index_at(zone, t).and_then(|i| self.rows.get(i))
+    }
+
+    /// Like [`History::state_at`], but the index of the row in the rows
+    /// given to [`History::new`] (to look up something derived per row).
+    #[must_use]
+    pub fn state_index_at(&self, zone: usize, t: NaiveDateTime) -> Option<usize> {
         let idx = self.per_zone.get(zone)?;
         let n = idx.partition_point(|i| self.rows.get(*i).is_some_and(|r| r.since.key() <= t));
-        idx.get(..n)?
-            .iter()
-            .rev()
-            .filter_map(|i| self.rows.get(*i))
-            .find(|r| r.until.as_ref().is_none_or(|u| u.key() > t))
+        idx.get(..n)?.iter().rev().copied().find(|i| {
+            self.rows.get(*i).is_some_and(|r| r.until.as_ref().is_none_or(|u| u.key() > t))
+        })
+    }
+
+    /// The rows, as given to [`History::new`].
+    #[must_use]
+    pub fn rows(&self) -> &'a [ControlRow] {
+        self.rows
     }
 
     /// The state of `zone` as of a date (a date includes its whole day).

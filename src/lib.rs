@@ -66,6 +66,7 @@ pub mod model;
 pub mod project;
 pub mod read;
 pub mod spatial;
+pub mod stream;
 pub mod style;
 pub mod topology;
 pub mod watch;

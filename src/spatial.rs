@@ -1,18 +1,30 @@
-//! Which zone contains a point: an R-tree over zone bounding boxes, then an
-//! exact point-in-polygon test on the candidates.
+//! Which zone contains a point: an R-tree over the bounding boxes of the
+//! zones' polygons, then an exact point-in-polygon test on the candidates
+//! against prepared rings (robust orientation predicates, boundary included).
 //!
 //! A point on a border shared by two zones goes to the zone that comes first
-//! in id order, so the answer never depends on input order.
+//! in id order, so the answer never depends on input order. The index does
+//! not know about dates or control (see `history`).
 
 use crate::model::Zone;
-use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use geo::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{BoundingRect, Coord, Point, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
+
+/// A polygon's rings, ready for repeated point tests.
+#[derive(Debug)]
+struct Prepared {
+    zone: usize,
+    exterior: Vec<Coord<f64>>,
+    holes: Vec<Vec<Coord<f64>>>,
+}
 
 /// A spatial index over zones.
 #[derive(Debug)]
 pub struct ZoneIndex<'a> {
     zones: &'a [Zone],
+    polygons: Vec<Prepared>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
@@ -20,18 +32,19 @@ impl<'a> ZoneIndex<'a> {
     /// Index `zones` (their order is their priority on shared borders).
     #[must_use]
     pub fn new(zones: &'a [Zone]) -> Self {
-        let items = zones
-            .iter()
-            .enumerate()
-            .filter_map(|(i, z)| {
-                let r = z.geometry.bounding_rect()?;
-                Some(GeomWithData::new(
+        let mut polygons = Vec::new();
+        let mut items = Vec::new();
+        for (zone, z) in zones.iter().enumerate() {
+            for polygon in &z.geometry.0 {
+                let Some(r) = polygon.bounding_rect() else { continue };
+                items.push(GeomWithData::new(
                     Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ))
-            })
-            .collect();
-        ZoneIndex { zones, tree: RTree::bulk_load(items) }
+                    polygons.len(),
+                ));
+                polygons.push(prepare(zone, polygon));
+            }
+        }
+        ZoneIndex { zones, polygons, tree: RTree::bulk_load(items) }
     }
 
     /// The index of the zone containing `p` (boundary included), if any.
@@ -40,20 +53,74 @@ impl<'a> ZoneIndex<'a> {
         let env = AABB::from_point([p.x(), p.y()]);
         self.tree
             .locate_in_envelope_intersecting(&env)
-            .map(|g| g.data)
-            .filter(|i| self.zones.get(*i).is_some_and(|z| contains(&z.geometry, p)))
+            .filter_map(|g| self.polygons.get(g.data))
+            .filter(|poly| poly.contains(p.0))
+            .map(|poly| poly.zone)
+            .filter(|z| *z < self.zones.len())
             .min()
     }
 }
 
-fn contains(mp: &MultiPolygon<f64>, p: Point<f64>) -> bool {
-    mp.intersects(&p)
+fn prepare(zone: usize, p: &Polygon<f64>) -> Prepared {
+    Prepared {
+        zone,
+        exterior: p.exterior().0.clone(),
+        holes: p.interiors().iter().map(|h| h.0.clone()).collect(),
+    }
+}
+
+/// Where a point lies relative to a ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Inside,
+    Boundary,
+    Outside,
+}
+
+impl Prepared {
+    /// Inside the exterior (or on it) and not strictly inside a hole.
+    fn contains(&self, p: Coord<f64>) -> bool {
+        match ring_position(&self.exterior, p) {
+            Position::Outside => false,
+            Position::Boundary => true,
+            Position::Inside => self.holes.iter().all(|h| ring_position(h, p) != Position::Inside),
+        }
+    }
+}
+
+/// Winding-number test with robust orientation: exact on the boundary.
+fn ring_position(ring: &[Coord<f64>], p: Coord<f64>) -> Position {
+    let mut winding = 0i32;
+    for (a, b) in ring.iter().zip(ring.iter().skip(1)) {
+        let (a, b) = (*a, *b);
+        let orientation = RobustKernel::orient2d(a, b, p);
+        if orientation == Orientation::Collinear
+            && p.x >= a.x.min(b.x)
+            && p.x <= a.x.max(b.x)
+            && p.y >= a.y.min(b.y)
+            && p.y <= a.y.max(b.y)
+        {
+            return Position::Boundary;
+        }
+        if a.y <= p.y {
+            if b.y > p.y && orientation == Orientation::CounterClockwise {
+                winding += 1;
+            }
+        } else if b.y <= p.y && orientation == Orientation::Clockwise {
+            winding -= 1;
+        }
+    }
+    if winding == 0 {
+        Position::Outside
+    } else {
+        Position::Inside
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::polygon;
+    use geo::{polygon, Intersects, MultiPolygon};
 
     fn zone(id: &str, x0: f64) -> Zone {
         Zone {
@@ -76,5 +143,40 @@ mod tests {
         assert_eq!(idx.locate(Point::new(1.5, 0.5)), Some(1));
         assert_eq!(idx.locate(Point::new(1.0, 0.5)), Some(0));
         assert_eq!(idx.locate(Point::new(3.0, 0.5)), None);
+    }
+
+    #[test]
+    fn holes_exclude_their_inside_but_not_their_edge() {
+        let p = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0), (x: 0.0, y: 0.0)],
+            interiors: [[(x: 4.0, y: 4.0), (x: 6.0, y: 4.0), (x: 6.0, y: 6.0), (x: 4.0, y: 6.0), (x: 4.0, y: 4.0)]],
+        );
+        let mut z = zone("h", 0.0);
+        z.geometry = MultiPolygon(vec![p]);
+        let zones = vec![z];
+        let idx = ZoneIndex::new(&zones);
+        assert_eq!(idx.locate(Point::new(5.0, 5.0)), None);
+        assert_eq!(idx.locate(Point::new(4.0, 5.0)), Some(0));
+        assert_eq!(idx.locate(Point::new(2.0, 5.0)), Some(0));
+        assert_eq!(idx.locate(Point::new(10.0, 10.0)), Some(0));
+    }
+
+    proptest::proptest! {
+        /// The prepared test agrees with geo's `Intersects` (boundary included).
+        #[test]
+        fn prop_matches_geo_intersects(
+            pts in proptest::collection::vec((-1.0f64..1.0, -1.0f64..1.0), 3..10),
+            x in -12.0f64..12.0, y in -12.0f64..12.0, snap in proptest::bool::ANY,
+        ) {
+            let mut pts: Vec<(f64, f64)> = pts.into_iter().map(|(a, b)| (a * 10.0, b * 10.0)).collect();
+            pts.sort_by(|a, b| a.1.atan2(a.0).total_cmp(&b.1.atan2(b.0)));
+            let mut ring: Vec<Coord<f64>> = pts.iter().map(|(x, y)| Coord { x: *x, y: *y }).collect();
+            ring.push(ring[0]);
+            let poly = Polygon::new(geo::LineString(ring.clone()), vec![]);
+            // sometimes test a vertex exactly
+            let p = if snap { ring[0] } else { Coord { x, y } };
+            let prepared = prepare(0, &poly);
+            proptest::prop_assert_eq!(prepared.contains(p), poly.intersects(&Point(p)));
+        }
     }
 }

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::model::{ControlRow, Force, Status};
 use crate::style;
 use geo::GeodesicArea;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 /// Fill opacity of a zone by status.
@@ -94,8 +95,8 @@ pub fn area_km2(g: &geo::MultiPolygon<f64>) -> f64 {
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let p = s.project;
-    let mut out = Vec::with_capacity(p.zones.len());
-    for (i, zone) in p.zones.iter().enumerate() {
+    // per-zone work (geodesic area above all) runs in parallel, order kept
+    let out = p.zones.par_iter().enumerate().map(|(i, zone)| {
         let state = s.history.state_as_of(i, &s.as_of);
         let mut props = Map::new();
         props.insert("zone".into(), Value::String(zone.id.clone()));
@@ -132,13 +133,13 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             .insert("fill-opacity".into(), round_measure(fill_opacity(state.map(|r| r.status)), 2));
         props.insert("stroke".into(), Value::String("#333333".into()));
         props.insert("stroke-width".into(), Value::from(1));
-        out.push(Feature {
+        Feature {
             id: zone.id.clone(),
             geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
             properties: props,
-        });
-    }
-    Ok(out)
+        }
+    });
+    Ok(out.collect())
 }
 
 #[cfg(test)]

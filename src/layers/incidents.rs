@@ -3,16 +3,52 @@
 
 use super::{Feature, Snapshot};
 use crate::error::Result;
+use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
-use crate::model::LocationPrecision;
+use crate::model::Incident;
+use crate::model::{Force, LocationPrecision, Moment, Zone};
 use crate::spatial::ZoneIndex;
+use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
+use geo::Point;
+use rayon::prelude::*;
+use serde_json::Map;
 use serde_json::Value;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
 #[must_use]
 pub fn type_color(kind: Option<&str>) -> &'static str {
-    let k = kind.map(normalize).unwrap_or_default();
+    // A stream asks for the same few types millions of times: remember them
+    // per thread (bounded, so a column of unique values cannot grow it).
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<Box<str>, &'static str>> =
+            std::cell::RefCell::default();
+    }
+    let Some(kind) = kind else { return color_of(None) };
+    SEEN.with(|seen| {
+        if let Some(c) = seen.borrow().get(kind) {
+            return *c;
+        }
+        let c = color_of(Some(kind));
+        let mut seen = seen.borrow_mut();
+        if seen.len() < 1024 {
+            seen.insert(kind.into(), c);
+        }
+        c
+    })
+}
+
+fn color_of(kind: Option<&str>) -> &'static str {
+    // ASCII without apostrophes normalises to its lowercase words, and the
+    // keywords are letters only, so a lowercase copy matches the same way
+    // (and skips Unicode normalisation on every streamed row).
+    let k = match kind {
+        Some(s) if s.bytes().all(|b| b.is_ascii() && b != b'\'' && b != b'`') => {
+            s.to_ascii_lowercase()
+        }
+        Some(s) => normalize(s),
+        None => String::new(),
+    };
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
     if has(&["clash", "battle", "fight", "attack", "armed"]) {
         "#c0392b"
@@ -38,6 +74,81 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     }
 }
 
+/// What the incidents layer adds to one incident: the zone it happened in,
+/// who held that zone on its date, how precise its position is, and its
+/// marker colour. Shared by this layer and the streaming `crate::stream`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tags<'a> {
+    /// The incident's date (ISO 8601).
+    pub date: String,
+    /// Id of the containing zone (null for approximate locations).
+    pub zone: Option<&'a str>,
+    /// The force key of the zone's state on the incident's date.
+    pub zone_force: Option<&'a str>,
+    /// `point`, `zone` or `approximate`.
+    pub location_precision: &'static str,
+    /// simplestyle `marker-color` from the incident type.
+    pub marker_color: &'static str,
+}
+
+impl Tags<'_> {
+    /// The properties in output order (they follow the input columns).
+    #[must_use]
+    pub fn entries(&self) -> [(&'static str, PropValue<'_>); 5] {
+        [
+            ("date", PropValue::Str(&self.date)),
+            ("zone", self.zone.map_or(PropValue::Null, PropValue::Str)),
+            ("zone_force", self.zone_force.map_or(PropValue::Null, PropValue::Str)),
+            ("location_precision", PropValue::Str(self.location_precision)),
+            ("marker-color", PropValue::Str(self.marker_color)),
+        ]
+    }
+}
+
+/// Tags incidents: a zone index, the control history and the forces.
+#[derive(Debug)]
+pub struct Tagger<'a> {
+    zones: &'a [Zone],
+    index: ZoneIndex<'a>,
+    history: &'a History<'a>,
+    /// The `force` key of each control row, computed once.
+    force_keys: Vec<String>,
+}
+
+impl<'a> Tagger<'a> {
+    /// A tagger over `zones` (indexed once), `history` and `forces`.
+    #[must_use]
+    pub fn new(zones: &'a [Zone], history: &'a History<'a>, forces: &'a [Force]) -> Self {
+        let force_keys = history.rows().iter().map(|r| force_key(r, forces)).collect();
+        Tagger { zones, index: ZoneIndex::new(zones), history, force_keys }
+    }
+
+    /// Tag one incident; `kind` is its `type` (or `event_type`) value.
+    #[must_use]
+    pub fn tag(
+        &self,
+        date: &Moment,
+        point: Point<f64>,
+        precision: LocationPrecision,
+        place_zone: Option<usize>,
+        kind: Option<&str>,
+    ) -> Tags<'_> {
+        let zone = match precision {
+            LocationPrecision::Approximate => None,
+            LocationPrecision::Zone => place_zone,
+            LocationPrecision::Point => self.index.locate(point),
+        };
+        let holder = zone.and_then(|z| self.history.state_index_at(z, date.end()));
+        Tags {
+            date: date.to_iso(),
+            zone: zone.and_then(|z| self.zones.get(z)).map(|z| z.id.as_str()),
+            zone_force: holder.and_then(|r| self.force_keys.get(r)).map(String::as_str),
+            location_precision: precision.as_str(),
+            marker_color: type_color(kind),
+        }
+    }
+}
+
 /// Build the layer.
 ///
 /// # Errors
@@ -45,35 +156,73 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let p = s.project;
-    let index = ZoneIndex::new(&p.zones);
-    let mut out = Vec::new();
-    for inc in p.incidents.iter().filter(|i| s.in_window(&i.date)) {
-        let zone = match inc.precision {
-            LocationPrecision::Approximate => None,
-            LocationPrecision::Zone => inc.place_zone,
-            LocationPrecision::Point => index.locate(inc.point),
-        };
-        let holder = zone.and_then(|z| s.history.state_at(z, inc.date.end()));
-        let mut props = inc.properties.clone();
-        props.insert("date".into(), Value::String(inc.date.to_iso()));
-        props.insert(
-            "zone".into(),
-            zone.and_then(|z| p.zones.get(z)).map_or(Value::Null, |z| Value::String(z.id.clone())),
-        );
-        props.insert(
-            "zone_force".into(),
-            holder.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))),
-        );
-        props.insert("location_precision".into(), Value::String(inc.precision.as_str().into()));
-        let kind = props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
-        props.insert("marker-color".into(), Value::String(type_color(kind).into()));
-        out.push(Feature {
-            id: inc.id.clone(),
-            geometry: Some(geo::Geometry::Point(inc.point)),
-            properties: props,
-        });
-    }
+    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
+    let out = p
+        .incidents
+        .par_iter()
+        .filter(|i| s.in_window(&i.date))
+        .map(|inc| {
+            let props = &inc.properties;
+            let kind =
+                props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
+            let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+            let mut props = inc.properties.clone();
+            for (k, v) in tags.entries() {
+                props.insert(k.into(), v.to_value());
+            }
+            Feature {
+                id: inc.id.clone(),
+                geometry: Some(geo::Geometry::Point(inc.point)),
+                properties: props,
+            }
+        })
+        .collect();
     Ok(out)
+}
+
+/// Render the layer without building a [`Feature`] per incident: incidents
+/// sorted by id, properties borrowed from the model and the tags, runs
+/// rendered in parallel. The bytes are those of
+/// [`write_collection`](crate::write::geojson::write_collection) over [`build`]
+/// (a tag replaces an input column of the same name in place, as a map insert does).
+///
+/// # Errors
+///
+/// I/O errors of the in-memory writer (none in practice).
+pub fn render(
+    s: &Snapshot<'_>,
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+) -> std::io::Result<(Vec<u8>, usize)> {
+    let p = s.project;
+    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
+    let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
+    chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    let fragments = chosen
+        .par_chunks(2048)
+        .map(|run| {
+            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            for inc in run {
+                let props = &inc.properties;
+                let kind =
+                    props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
+                let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+                let entries = tags.entries();
+                let tag = |k: &str| entries.iter().find(|(t, _)| *t == k).map(|(_, v)| *v);
+                let base =
+                    props.iter().map(|(k, v)| (k.as_str(), tag(k).unwrap_or(PropValue::Json(v))));
+                let added = entries.iter().filter(|(t, _)| !props.contains_key(*t)).copied();
+                fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), base.chain(added))?;
+            }
+            Ok(fw.into_fragment())
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut fw = FeatureWriter::begin(Vec::new(), precision, flavor, Some(meta))?;
+    for (bytes, count) in &fragments {
+        fw.append(bytes, *count)?;
+    }
+    Ok((fw.finish()?, chosen.len()))
 }
 
 #[cfg(test)]

@@ -99,10 +99,19 @@ impl Ord for Moment {
 
 impl fmt::Display for Moment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.date_only {
-            return write!(f, "{}", self.key.format("%Y-%m-%d"));
+        use chrono::{Datelike, Timelike};
+        let k = &self.key;
+        // chrono's `format` parses its pattern on every call; this is the hot
+        // path of streamed incidents. Years outside 0..=9999 keep chrono's form.
+        if (0..=9999).contains(&k.year()) {
+            write!(f, "{:04}-{:02}-{:02}", k.year(), k.month(), k.day())?;
+        } else {
+            write!(f, "{}", k.format("%Y-%m-%d"))?;
         }
-        write!(f, "{}", self.key.format("%Y-%m-%dT%H:%M:%S"))?;
+        if self.date_only {
+            return Ok(());
+        }
+        write!(f, "T{:02}:{:02}:{:02}", k.hour(), k.minute(), k.second())?;
         match self.offset_seconds {
             None => Ok(()),
             Some(0) => f.write_str("Z"),
@@ -305,6 +314,19 @@ fn parse_iso(s: &str) -> Option<Result<Moment, DateError>> {
         return None;
     }
     if bytes.len() == 10 {
+        // fast path for plain YYYY-MM-DD (streamed files have millions)
+        let digits = |r: std::ops::Range<usize>| {
+            bytes
+                .get(r)
+                .filter(|d| d.iter().all(u8::is_ascii_digit))
+                .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return Some(match NaiveDate::from_ymd_opt(y as i32, m, d) {
+                Some(d) => Ok(Moment::from_date(d)),
+                None => Err(iso_error(s)),
+            });
+        }
         return Some(match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) => Ok(Moment::from_date(d)),
             Err(_) => Err(iso_error(s)),

@@ -63,6 +63,8 @@ pub struct NameIndex {
     keys: BTreeMap<String, Vec<usize>>,
     /// Display spellings per entity, for suggestions: (spelling, entity).
     spellings: Vec<(String, usize)>,
+    /// The (entity, spelling) pairs in `spellings`.
+    registered: std::collections::HashSet<(usize, String)>,
 }
 
 impl NameIndex {
@@ -82,7 +84,8 @@ impl NameIndex {
         if !entry.contains(&index) {
             entry.push(index);
         }
-        if !self.spellings.iter().any(|(s, i)| s == spelling && *i == index) {
+        // a set beside the list: checking the list itself is quadratic (10k zones)
+        if self.registered.insert((index, spelling.to_string())) {
             self.spellings.push((spelling.to_string(), index));
         }
     }

@@ -8,14 +8,17 @@
 //! header plays which role comes from `read::presets` (ACLED, UCDP GED, or
 //! the generic names).
 
-use super::control::{date_parser, parse_date};
+use super::control::date_parser;
 use super::presets::{self, Preset, Roles};
-use super::table::{parse_number, Row, Table};
+use super::table::{find_column, missing_column, parse_number, Fields, Table};
 use crate::crs::Transform;
-use crate::error::{Diagnostic, Diagnostics};
-use crate::model::{Incident, LocationPrecision, Lookup, NameIndex, Zone};
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::model::{DateParser, Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
+use crate::write::geojson::PropValue;
 use geo::{InteriorPoint, Point};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::path::Path;
 
 /// Columns whose values are numbers in the output.
 const NUMERIC: &[&str] = &[
@@ -63,37 +66,50 @@ pub struct IncidentColumns {
 }
 
 impl IncidentColumns {
-    /// Detect the columns from a header, with the `forced` preset or the one
-    /// the header shows; `None` (and a diagnostic) when a required column is
-    /// missing.
+    /// Detect the columns of a loaded table; see [`IncidentColumns::from_headers`].
     pub fn detect(table: &Table, forced: Option<Preset>, diags: &mut Diagnostics) -> Option<Self> {
-        let (preset, roles) = presets::roles_for(forced, &table.headers);
-        let Some(date) = table.column(roles.date) else {
-            table.missing_column(roles.date.first().copied().unwrap_or("date"), diags);
+        Self::from_headers(&table.path, &table.headers, forced, diags)
+    }
+
+    /// Detect the columns from a header, with the `forced` preset or the one
+    /// the header shows; `None` (and a diagnostic naming `path`) when a
+    /// required column is missing.
+    pub fn from_headers(
+        path: &Path,
+        headers: &[String],
+        forced: Option<Preset>,
+        diags: &mut Diagnostics,
+    ) -> Option<Self> {
+        let (preset, roles) = presets::roles_for(forced, headers);
+        let column = |names: &[&str]| find_column(headers, names);
+        let Some(date) = column(roles.date) else {
+            diags.push(missing_column(
+                path,
+                headers,
+                roles.date.first().copied().unwrap_or("date"),
+            ));
             return None;
         };
-        let lat = table.column(roles.lat);
-        let lon = table.column(roles.lon);
-        let wkt = table.column(roles.wkt);
-        let place = table.column(roles.place);
+        let lat = column(roles.lat);
+        let lon = column(roles.lon);
+        let wkt = column(roles.wkt);
+        let place = column(roles.place);
         if (lat.is_none() || lon.is_none()) && wkt.is_none() && place.is_none() {
             let what = if roles.place.is_empty() {
                 "latitude and longitude"
             } else {
                 "lat and lon (or wkt, or place)"
             };
-            table.missing_column(what, diags);
+            diags.push(missing_column(path, headers, what));
             return None;
         }
         let precision = match roles.precision {
-            Some((name, threshold)) => table.column(&[name]).map(|c| (c, threshold)),
-            None => table
-                .column(&["geo_precision"])
+            Some((name, threshold)) => column(&[name]).map(|c| (c, threshold)),
+            None => column(&["geo_precision"])
                 .map(|c| (c, 3))
-                .or_else(|| table.column(&["where_prec"]).map(|c| (c, 3))),
+                .or_else(|| column(&["where_prec"]).map(|c| (c, 3))),
         };
-        let numeric = table
-            .headers
+        let numeric = headers
             .iter()
             .map(|h| {
                 let h = h.to_ascii_lowercase();
@@ -101,7 +117,7 @@ impl IncidentColumns {
             })
             .collect();
         Some(IncidentColumns {
-            id: table.column(roles.id),
+            id: column(roles.id),
             date,
             lat,
             lon,
@@ -112,6 +128,310 @@ impl IncidentColumns {
             preset,
             roles,
         })
+    }
+
+    /// The column roles of the preset (or the generic ones).
+    #[must_use]
+    pub fn roles(&self) -> &'static Roles {
+        self.roles
+    }
+
+    /// The date column.
+    #[must_use]
+    pub fn date(&self) -> usize {
+        self.date
+    }
+
+    /// Whether a column is carried into the properties (the WKT column is not).
+    #[must_use]
+    pub fn is_property(&self, column: usize) -> bool {
+        Some(column) != self.wkt
+    }
+}
+
+/// Where and when one record happened, before any zone or history lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// When it happened.
+    pub date: Moment,
+    /// Where, in WGS84 lon/lat.
+    pub point: Point<f64>,
+    /// How exactly the position is known.
+    pub precision: LocationPrecision,
+    /// The zone named in `place`, if the position came from it.
+    pub place_zone: Option<usize>,
+}
+
+/// Reads incident records one at a time: shared by the in-memory reader
+/// ([`read`]) and the streaming one (`crate::stream`).
+#[derive(Debug, Clone)]
+pub struct IncidentReader<'a> {
+    /// The path as shown in messages.
+    pub path: &'a Path,
+    /// Column roles.
+    pub columns: IncidentColumns,
+    /// Date parser (declared format and slash order).
+    pub dates: DateParser,
+    /// Whether numbers use a decimal comma.
+    pub decimal_comma: bool,
+    /// Zones, for `place`.
+    pub zones: &'a [Zone],
+    /// Zone names, for `place`.
+    pub names: &'a NameIndex,
+    /// The CRS of projected coordinates (`incidents_crs`), if not WGS84.
+    pub crs: Option<&'a Transform>,
+}
+
+impl IncidentReader<'_> {
+    fn cell(&self, line: u64, column: usize) -> Location {
+        Location::Cell { path: self.path.to_path_buf(), line, column: column as u64 + 1 }
+    }
+
+    /// The date and position of a record starting on `line`; problems go to
+    /// `diags` and give `None`.
+    pub fn locate(&self, rec: &impl Fields, line: u64, diags: &mut Diagnostics) -> Option<Located> {
+        let c = self.columns.date;
+        let value = rec.field(c);
+        let date = match self.dates.parse(value) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                let (message, hint) = e.describe();
+                let message = if value.is_empty() { "missing date" } else { message };
+                diags.push(
+                    Diagnostic::error(self.cell(line, c), message)
+                        .with_value(value)
+                        .with_hint(hint),
+                );
+                None
+            }
+        };
+        // The position is checked even when the date is bad, so that every
+        // bad cell of the row is reported.
+        let (point, precision, place_zone) = self.position(rec, line, diags)?;
+        Some(Located { date: date?, point, precision, place_zone })
+    }
+
+    /// The record's id: the id column, else `row-<line>`.
+    #[must_use]
+    pub fn id(&self, rec: &impl Fields, line: u64) -> String {
+        match self.columns.id.map(|c| rec.field(c)).filter(|s| !s.is_empty()) {
+            Some(id) => id.to_string(),
+            None => format!("row-{line}"),
+        }
+    }
+
+    /// The location of a duplicate id.
+    #[must_use]
+    pub fn id_location(&self, line: u64) -> Location {
+        self.cell(line, self.columns.id.unwrap_or(0))
+    }
+
+    /// The value of a property column: null when empty, a number in a
+    /// numeric column, else text.
+    #[must_use]
+    pub fn value<'r>(&self, column: usize, raw: &'r str) -> PropValue<'r> {
+        if raw.is_empty() {
+            PropValue::Null
+        } else if self.columns.numeric.get(column).copied().unwrap_or(false) {
+            number(raw, self.decimal_comma).unwrap_or(PropValue::Str(raw))
+        } else {
+            PropValue::Str(raw)
+        }
+    }
+
+    /// The record's columns as properties, typed where the column is numeric.
+    #[must_use]
+    pub fn properties(&self, headers: &[String], rec: &impl Fields) -> Map<String, Value> {
+        let mut map = Map::new();
+        for (i, header) in headers.iter().enumerate() {
+            if header.is_empty() || !self.columns.is_property(i) {
+                continue;
+            }
+            map.insert(header.clone(), self.value(i, rec.field(i)).to_value());
+        }
+        self.columns.roles.derive(&mut map);
+        map
+    }
+
+    /// Where a record happened: its point, how precise, and the zone named in `place`.
+    fn position(
+        &self,
+        rec: &impl Fields,
+        line: u64,
+        diags: &mut Diagnostics,
+    ) -> Option<(Point<f64>, LocationPrecision, Option<usize>)> {
+        let cols = &self.columns;
+        let approximate = cols.precision.is_some_and(|(c, threshold)| {
+            parse_number(rec.field(c), false).is_some_and(|p| p >= f64::from(threshold))
+        });
+        let precision =
+            if approximate { LocationPrecision::Approximate } else { LocationPrecision::Point };
+        if let (Some(lat_c), Some(lon_c)) = (cols.lat, cols.lon) {
+            let (lat_s, lon_s) = (rec.field(lat_c), rec.field(lon_c));
+            if !lat_s.is_empty() || !lon_s.is_empty() {
+                if let Some(t) = self.crs {
+                    return self
+                        .projected((lon_s, lat_s), (lon_c, lat_c), line, t, diags)
+                        .map(|p| (p, precision, None));
+                }
+                let lat = self.coordinate(lat_s, line, lat_c, 90.0, "latitude", diags);
+                let lon = self.coordinate(lon_s, line, lon_c, 180.0, "longitude", diags);
+                return Some((Point::new(lon?, lat?), precision, None));
+            }
+        }
+        if let Some(c) = cols.wkt.filter(|c| !rec.field(*c).is_empty()) {
+            return match parse_wkt_point(rec.field(c)) {
+                Some(p) if self.crs.is_some() => {
+                    let t = self.crs?;
+                    match t.coord(p.0) {
+                        Ok(c) => Some((Point::from(c), precision, None)),
+                        Err(e) => {
+                            diags.push(
+                                Diagnostic::error(self.cell(line, c), "cannot reproject incident")
+                                    .with_value(e.to_string()),
+                            );
+                            None
+                        }
+                    }
+                }
+                Some(p) if p.x().abs() <= 180.0 && p.y().abs() <= 90.0 => {
+                    Some((p, precision, None))
+                }
+                _ => {
+                    diags.push(
+                        Diagnostic::error(self.cell(line, c), "invalid WKT point")
+                            .with_value(rec.field(c))
+                            .with_hint("write POINT (lon lat) in WGS84"),
+                    );
+                    None
+                }
+            };
+        }
+        let Some(c) = cols.place.filter(|c| !rec.field(*c).is_empty()) else {
+            if cols.roles.skip_unlocated {
+                self.skip_unlocated(rec, line, diags);
+                return None;
+            }
+            diags.push(
+                Diagnostic::error(
+                    Location::Record { path: self.path.to_path_buf(), line },
+                    "incident has no location",
+                )
+                .with_hint("give lat and lon, or a place that names a zone"),
+            );
+            return None;
+        };
+        let place = rec.field(c);
+        match self.names.lookup(place) {
+            Lookup::Found(z) => {
+                let zone = self.zones.get(z)?;
+                let point = zone.geometry.interior_point()?;
+                Some((point, LocationPrecision::Zone, Some(z)))
+            }
+            Lookup::Ambiguous(_) => {
+                diags.push(
+                    Diagnostic::error(self.cell(line, c), "place is ambiguous")
+                        .with_value(place)
+                        .with_hint("several zones have this name or alias; use the zone id"),
+                );
+                None
+            }
+            Lookup::Missing => {
+                let hint = self
+                    .names
+                    .did_you_mean(place)
+                    .unwrap_or_else(|| "a place without coordinates must name a zone".into());
+                diags.push(
+                    Diagnostic::error(self.cell(line, c), "unknown place")
+                        .with_value(place)
+                        .with_hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// An export row without coordinates (ACLED's PHL10453): the user cannot
+    /// fix a downloaded export, so it is skipped with a warning, not an error.
+    fn skip_unlocated(&self, rec: &impl Fields, line: u64, diags: &mut Diagnostics) {
+        let cols = &self.columns;
+        let at = cols.lat.map_or_else(
+            || Location::Record { path: self.path.to_path_buf(), line },
+            |c| self.cell(line, c),
+        );
+        let id = cols.id.map_or("", |c| rec.field(c));
+        let preset = cols.preset.map_or("", Preset::label);
+        diags.push(
+            Diagnostic::warning(at, "incident has no coordinates; skipped")
+                .with_value(id)
+                .with_hint(format!(
+                    "the {preset} export gives no latitude and longitude for this event"
+                )),
+        );
+    }
+
+    fn coordinate(
+        &self,
+        s: &str,
+        line: u64,
+        column: usize,
+        limit: f64,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<f64> {
+        match parse_number(s, self.decimal_comma) {
+            Some(v) if v.abs() <= limit => Some(v),
+            Some(_) => {
+                diags.push(
+                    Diagnostic::error(self.cell(line, column), format!("{what} out of range"))
+                        .with_value(s)
+                        .with_hint(format!(
+                            "{what} must be between -{limit} and {limit} degrees (WGS84)"
+                        )),
+                );
+                None
+            }
+            None => {
+                let hint = if s.contains(['°', '\'', '"']) {
+                    "write decimal degrees, e.g. 37.0522 for 37°03'08\"; convert degrees, minutes and seconds first"
+                } else {
+                    "write decimal degrees, e.g. 37.0522"
+                };
+                diags.push(
+                    Diagnostic::error(self.cell(line, column), format!("invalid {what}"))
+                        .with_value(s)
+                        .with_hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// A point given in `incidents_crs` (x in the lon column, y in the lat
+    /// column), reprojected to WGS84.
+    fn projected(
+        &self,
+        (x_s, y_s): (&str, &str),
+        (x_c, y_c): (usize, usize),
+        line: u64,
+        t: &Transform,
+        diags: &mut Diagnostics,
+    ) -> Option<Point<f64>> {
+        let x = self.coordinate(x_s, line, x_c, f64::INFINITY, "x coordinate", diags);
+        let y = self.coordinate(y_s, line, y_c, f64::INFINITY, "y coordinate", diags);
+        match t.coord(geo::Coord { x: x?, y: y? }) {
+            Ok(c) => Some(Point::from(c)),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        Location::Record { path: self.path.to_path_buf(), line },
+                        "cannot reproject incident",
+                    )
+                    .with_value(e.to_string()),
+                );
+                None
+            }
+        }
     }
 }
 
@@ -125,202 +445,54 @@ pub fn read(
     crs: Option<&Transform>,
     diags: &mut Diagnostics,
 ) -> Vec<Incident> {
-    let Some(cols) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
-    let parser = date_parser(table, &[Some(cols.date)], date_format, diags);
-    let mut out = Vec::with_capacity(table.rows.len());
-    let mut ids = std::collections::BTreeMap::new();
-    for row in &table.rows {
-        // Both are checked before skipping, so that every bad cell is reported.
-        let date = parse_date(table, row, cols.date, &parser, diags);
-        let location = locate(table, row, &cols, zones, names, crs, diags);
-        let (Some(date), Some((point, precision, place_zone))) = (date, location) else {
-            continue;
-        };
-        let id = match row.value(cols.id) {
-            Some(id) => id.to_string(),
-            None => format!("row-{}", row.line),
-        };
+    let Some(columns) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
+    let dates = date_parser(table, &[Some(columns.date)], date_format, diags);
+    let reader = IncidentReader {
+        path: &table.path,
+        columns,
+        dates,
+        decimal_comma: table.decimal_comma,
+        zones,
+        names,
+        crs,
+    };
+    // Rows are parsed in parallel (a country's history has millions); ids
+    // and diagnostics are then taken in file order.
+    let parsed: Vec<(Option<(Located, String)>, Diagnostics)> = table
+        .rows
+        .par_iter()
+        .map(|row| {
+            let mut d = Diagnostics::new();
+            let located = reader.locate(row, row.line, &mut d);
+            (located.map(|l| (l, reader.id(row, row.line))), d)
+        })
+        .collect();
+    let mut keep = Vec::with_capacity(parsed.len());
+    let mut ids = std::collections::HashMap::new();
+    for ((located, d), row) in parsed.into_iter().zip(&table.rows) {
+        diags.extend(d);
+        let Some((located, id)) = located else { continue };
         if let Some(first) = ids.insert(id.clone(), row.line) {
             diags.push(
-                Diagnostic::error(table.cell(row, cols.id.unwrap_or(0)), "duplicate incident id")
+                Diagnostic::error(reader.id_location(row.line), "duplicate incident id")
                     .with_value(&id)
                     .with_hint(format!("line {first} has the same id")),
             );
             continue;
         }
-        out.push(Incident {
+        keep.push((row, located, id));
+    }
+    keep.into_par_iter()
+        .map(|(row, located, id)| Incident {
             id,
-            date,
-            point,
-            precision,
-            place_zone,
-            properties: properties(table, row, &cols),
+            date: located.date,
+            point: located.point,
+            precision: located.precision,
+            place_zone: located.place_zone,
+            properties: reader.properties(&table.headers, row),
             line: row.line,
-        });
-    }
-    out
-}
-
-/// Where a row happened: its point, how precise, and the zone named in `place`.
-fn locate(
-    table: &Table,
-    row: &Row,
-    cols: &IncidentColumns,
-    zones: &[Zone],
-    names: &NameIndex,
-    crs: Option<&Transform>,
-    diags: &mut Diagnostics,
-) -> Option<(Point<f64>, LocationPrecision, Option<usize>)> {
-    let approximate = cols.precision.is_some_and(|(c, threshold)| {
-        parse_number(row.get(c), false).is_some_and(|p| p >= f64::from(threshold))
-    });
-    let precision =
-        if approximate { LocationPrecision::Approximate } else { LocationPrecision::Point };
-    if let (Some(lat_c), Some(lon_c)) = (cols.lat, cols.lon) {
-        let (lat_s, lon_s) = (row.get(lat_c), row.get(lon_c));
-        if !lat_s.is_empty() || !lon_s.is_empty() {
-            if let Some(t) = crs {
-                return projected(table, row, (lon_c, lat_c), t, diags)
-                    .map(|p| (p, precision, None));
-            }
-            let lat = coordinate(table, row, lat_c, 90.0, "latitude", diags);
-            let lon = coordinate(table, row, lon_c, 180.0, "longitude", diags);
-            return Some((Point::new(lon?, lat?), precision, None));
-        }
-    }
-    if let Some(c) = cols.wkt.filter(|c| !row.get(*c).is_empty()) {
-        return match parse_wkt_point(row.get(c)) {
-            Some(p) if crs.is_some() => {
-                let t = crs?;
-                match t.coord(p.0) {
-                    Ok(c) => Some((Point::from(c), precision, None)),
-                    Err(e) => {
-                        diags.push(
-                            Diagnostic::error(table.cell(row, c), "cannot reproject incident")
-                                .with_value(e.to_string()),
-                        );
-                        None
-                    }
-                }
-            }
-            Some(p) if p.x().abs() <= 180.0 && p.y().abs() <= 90.0 => Some((p, precision, None)),
-            _ => {
-                diags.push(
-                    Diagnostic::error(table.cell(row, c), "invalid WKT point")
-                        .with_value(row.get(c))
-                        .with_hint("write POINT (lon lat) in WGS84"),
-                );
-                None
-            }
-        };
-    }
-    let Some(c) = cols.place.filter(|c| !row.get(*c).is_empty()) else {
-        if cols.roles.skip_unlocated {
-            let at = cols.lat.map_or_else(|| table.record(row), |c| table.cell(row, c));
-            let id = cols.id.map_or("", |c| row.get(c));
-            let preset = cols.preset.map_or("", Preset::label);
-            diags.push(
-                Diagnostic::warning(at, "incident has no coordinates; skipped")
-                    .with_value(id)
-                    .with_hint(format!(
-                        "the {preset} export gives no latitude and longitude for this event"
-                    )),
-            );
-            return None;
-        }
-        diags.push(
-            Diagnostic::error(table.record(row), "incident has no location")
-                .with_hint("give lat and lon, or a place that names a zone"),
-        );
-        return None;
-    };
-    let place = row.get(c);
-    match names.lookup(place) {
-        Lookup::Found(z) => {
-            let zone = zones.get(z)?;
-            let point = zone.geometry.interior_point()?;
-            Some((point, LocationPrecision::Zone, Some(z)))
-        }
-        Lookup::Ambiguous(_) => {
-            diags.push(
-                Diagnostic::error(table.cell(row, c), "place is ambiguous")
-                    .with_value(place)
-                    .with_hint("several zones have this name or alias; use the zone id"),
-            );
-            None
-        }
-        Lookup::Missing => {
-            let hint = names
-                .did_you_mean(place)
-                .unwrap_or_else(|| "a place without coordinates must name a zone".into());
-            diags.push(
-                Diagnostic::error(table.cell(row, c), "unknown place")
-                    .with_value(place)
-                    .with_hint(hint),
-            );
-            None
-        }
-    }
-}
-
-/// A point given in `incidents_crs` (x in the lon column, y in the lat
-/// column), reprojected to WGS84.
-fn projected(
-    table: &Table,
-    row: &Row,
-    (x_c, y_c): (usize, usize),
-    t: &Transform,
-    diags: &mut Diagnostics,
-) -> Option<Point<f64>> {
-    let x = coordinate(table, row, x_c, f64::INFINITY, "x coordinate", diags);
-    let y = coordinate(table, row, y_c, f64::INFINITY, "y coordinate", diags);
-    match t.coord(geo::Coord { x: x?, y: y? }) {
-        Ok(c) => Some(Point::from(c)),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(table.record(row), "cannot reproject incident")
-                    .with_value(e.to_string()),
-            );
-            None
-        }
-    }
-}
-
-fn coordinate(
-    table: &Table,
-    row: &Row,
-    column: usize,
-    limit: f64,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<f64> {
-    let s = row.get(column);
-    match parse_number(s, table.decimal_comma) {
-        Some(v) if v.abs() <= limit => Some(v),
-        Some(_) => {
-            diags.push(
-                Diagnostic::error(table.cell(row, column), format!("{what} out of range"))
-                    .with_value(s)
-                    .with_hint(format!(
-                        "{what} must be between -{limit} and {limit} degrees (WGS84)"
-                    )),
-            );
-            None
-        }
-        None => {
-            let hint = if s.contains(['°', '\'', '"']) {
-                "write decimal degrees, e.g. 37.0522 for 37°03'08\"; convert degrees, minutes and seconds first"
-            } else {
-                "write decimal degrees, e.g. 37.0522"
-            };
-            diags.push(
-                Diagnostic::error(table.cell(row, column), format!("invalid {what}"))
-                    .with_value(s)
-                    .with_hint(hint),
-            );
-            None
-        }
-    }
+        })
+        .collect()
 }
 
 /// `POINT (41.2 37.0)`, `POINT(41.2 37.0)`, `POINT Z (…)`.
@@ -334,34 +506,17 @@ pub fn parse_wkt_point(s: &str) -> Option<Point<f64>> {
     (x.is_finite() && y.is_finite()).then(|| Point::new(x, y))
 }
 
-/// The row's columns as properties, typed where the column is numeric.
-fn properties(table: &Table, row: &Row, cols: &IncidentColumns) -> Map<String, Value> {
-    let mut map = Map::new();
-    for (i, header) in table.headers.iter().enumerate() {
-        if header.is_empty() || Some(i) == cols.wkt {
-            continue;
-        }
-        let raw = row.get(i);
-        let value = if raw.is_empty() {
-            Value::Null
-        } else if cols.numeric.get(i).copied().unwrap_or(false) {
-            number_value(raw, table.decimal_comma).unwrap_or_else(|| Value::String(raw.to_string()))
-        } else {
-            Value::String(raw.to_string())
-        };
-        map.insert(header.clone(), value);
-    }
-    cols.roles.derive(&mut map);
-    map
-}
-
 /// An integer when the text is one, else a float.
 #[must_use]
 pub fn number_value(s: &str, decimal_comma: bool) -> Option<Value> {
+    number(s, decimal_comma).map(PropValue::to_value)
+}
+
+fn number(s: &str, decimal_comma: bool) -> Option<PropValue<'static>> {
     if let Ok(i) = s.trim().parse::<i64>() {
-        return Some(Value::from(i));
+        return Some(PropValue::Int(i));
     }
-    parse_number(s, decimal_comma).and_then(serde_json::Number::from_f64).map(Value::Number)
+    parse_number(s, decimal_comma).map(PropValue::Float)
 }
 
 #[cfg(test)]

@@ -19,6 +19,26 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
+/// Fields of one record by 0-based column: a [`Row`] of a loaded table, or
+/// a `csv::StringRecord` read by a streaming reader. Values are trimmed and a
+/// missing field reads as `""`.
+pub trait Fields {
+    /// The trimmed field at a 0-based column, or `""` when the record is short.
+    fn field(&self, column: usize) -> &str;
+}
+
+impl Fields for Row {
+    fn field(&self, column: usize) -> &str {
+        self.get(column)
+    }
+}
+
+impl Fields for csv::StringRecord {
+    fn field(&self, column: usize) -> &str {
+        self.get(column).map_or("", str::trim)
+    }
+}
+
 impl Row {
     /// The field at a 0-based column, or `""` when the row is short.
     #[must_use]
@@ -402,15 +422,21 @@ impl Table {
 
     /// Report a missing required column, listing the columns found.
     pub fn missing_column(&self, name: &str, diags: &mut Diagnostics) {
-        diags.push(
-            Diagnostic::error(
-                Location::Record { path: self.path.clone(), line: 1 },
-                "missing required column",
-            )
-            .with_value(name)
-            .with_hint(format!("columns found: {}", self.headers.join(", "))),
-        );
+        diags.push(missing_column(&self.path, &self.headers, name));
     }
+}
+
+pub use super::presets::find_column;
+
+/// The problem of a missing required column, listing the columns found.
+#[must_use]
+pub fn missing_column(path: &Path, headers: &[String], name: &str) -> Diagnostic {
+    Diagnostic::error(
+        Location::Record { path: path.to_path_buf(), line: 1 },
+        "missing required column",
+    )
+    .with_value(name)
+    .with_hint(format!("columns found: {}", headers.join(", ")))
 }
 
 #[cfg(test)]

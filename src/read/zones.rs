@@ -449,7 +449,7 @@ fn read_root(
     diags: &mut Diagnostics,
 ) -> Option<(Vec<Value>, Option<Crs>)> {
     let file = || Location::File { path: path.to_path_buf() };
-    let root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+    let mut root: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
         Ok(v) => v,
         Err(e) => {
             diags.push(
@@ -469,8 +469,9 @@ fn read_root(
     };
     let features: Vec<Value> = match root.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => {
-            if let Some(f) = root.get("features").and_then(Value::as_array) {
-                f.clone()
+            // taken, not cloned: a 10k-zone file is a large tree
+            if let Some(Value::Array(f)) = root.get_mut("features").map(Value::take) {
+                f
             } else {
                 diags
                     .push(Diagnostic::error(file(), "FeatureCollection has no \"features\" array"));

@@ -50,9 +50,106 @@ pub fn write_all(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
+/// A file being written: a temporary file beside `path` that replaces it
+/// only on [`AtomicFile::commit`]; dropped without commit, it disappears.
+/// A path that exists and is not a regular file (`/dev/null`, a FIFO,
+/// `/dev/stdout`) is written directly: renaming over it would replace the
+/// device itself.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    target: Target,
+}
+
+#[derive(Debug)]
+enum Target {
+    Temp(tempfile::NamedTempFile),
+    Direct(std::fs::File),
+}
+
+impl AtomicFile {
+    /// Start writing `path` (its folder is created if needed).
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the folder.
+    pub fn create(path: &Path) -> Result<Self> {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            return Ok(AtomicFile { path: path.to_path_buf(), target: Target::Direct(file) });
+        }
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".frontline-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile { path: path.to_path_buf(), target: Target::Temp(tmp) })
+    }
+
+    /// Flush, sync and move the file into place.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the file.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        match self.target {
+            Target::Direct(mut f) => f.flush().map_err(|e| Error::io(&path, e)),
+            Target::Temp(mut tmp) => {
+                tmp.flush().map_err(|e| Error::io(&path, e))?;
+                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.target {
+            Target::Temp(t) => t.write(buf),
+            Target::Direct(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.target {
+            Target::Temp(t) => t.flush(),
+            Target::Direct(f) => f.flush(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_not_replaced() {
+        // a FIFO stands in for /dev/null: renaming over it would replace it
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let mut f = AtomicFile::create(&fifo).unwrap();
+        f.write_all(b"through").unwrap();
+        f.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        assert!(!std::fs::metadata(&fifo).unwrap().is_file(), "the FIFO must stay a FIFO");
+    }
 
     #[test]
     fn replaces_and_leaves_no_temp_files() {

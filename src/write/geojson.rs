@@ -9,6 +9,7 @@
 
 use crate::layers::Feature;
 use geo::{Coord, Geometry, LineString, Polygon};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::io::{self, Write};
@@ -22,6 +23,49 @@ pub enum Flavor {
     Sequence,
 }
 
+/// A property value borrowed for writing: what the streaming incidents
+/// writer produces without building a `serde_json::Map` per row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PropValue<'a> {
+    /// `null`.
+    Null,
+    /// A JSON string.
+    Str(&'a str),
+    /// An integer.
+    Int(i64),
+    /// A finite float (written as `serde_json` writes it).
+    Float(f64),
+    /// Any JSON value.
+    Json(&'a Value),
+}
+
+impl PropValue<'_> {
+    /// The owned JSON value (a non-finite float becomes `null`).
+    #[must_use]
+    pub fn to_value(self) -> Value {
+        match self {
+            PropValue::Null => Value::Null,
+            PropValue::Str(s) => Value::String(s.to_string()),
+            PropValue::Int(i) => Value::from(i),
+            PropValue::Float(f) => {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
+            PropValue::Json(v) => v.clone(),
+        }
+    }
+
+    fn write_to(self, buf: &mut Vec<u8>) -> io::Result<()> {
+        match self {
+            PropValue::Str(s) => serde_json::to_writer(&mut *buf, s)?,
+            PropValue::Int(i) => serde_json::to_writer(&mut *buf, &i)?,
+            PropValue::Float(f) if f.is_finite() => serde_json::to_writer(&mut *buf, &f)?,
+            PropValue::Null | PropValue::Float(_) => buf.extend_from_slice(b"null"),
+            PropValue::Json(v) => serde_json::to_writer(&mut *buf, v)?,
+        }
+        Ok(())
+    }
+}
+
 /// Writes features one by one.
 #[derive(Debug)]
 pub struct FeatureWriter<W: Write> {
@@ -29,7 +73,10 @@ pub struct FeatureWriter<W: Write> {
     precision: u8,
     flavor: Flavor,
     count: usize,
-    buf: String,
+    /// A fragment: every feature gets its separator (see [`FeatureWriter::fragment`]).
+    fragment: bool,
+    buf: Vec<u8>,
+    geometry: String,
 }
 
 impl<W: Write> FeatureWriter<W> {
@@ -53,7 +100,55 @@ impl<W: Write> FeatureWriter<W> {
             }
             w.write_all(b",\"features\":[")?;
         }
-        Ok(FeatureWriter { w, precision, flavor, count: 0, buf: String::with_capacity(512) })
+        Ok(FeatureWriter {
+            w,
+            precision,
+            flavor,
+            count: 0,
+            fragment: false,
+            buf: Vec::with_capacity(1024),
+            geometry: String::with_capacity(64),
+        })
+    }
+
+    /// A writer of a run of features to be [`append`](FeatureWriter::append)ed
+    /// to a main writer later, so that features can be rendered in parallel
+    /// and written in order. It writes no collection header or footer.
+    #[must_use]
+    pub fn fragment(w: W, precision: u8, flavor: Flavor) -> Self {
+        FeatureWriter {
+            w,
+            precision,
+            flavor,
+            count: 0,
+            fragment: true,
+            buf: Vec::with_capacity(1024),
+            geometry: String::with_capacity(64),
+        }
+    }
+
+    /// The writer of a fragment and the number of features in it.
+    pub fn into_fragment(self) -> (W, usize) {
+        (self.w, self.count)
+    }
+
+    /// Append a fragment's bytes holding `count` features.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn append(&mut self, fragment: &[u8], count: usize) -> io::Result<()> {
+        if count == 0 {
+            return Ok(());
+        }
+        // a fragment separates every feature with ",\n"; the collection's first has none
+        let bytes = match (self.flavor, self.count) {
+            (Flavor::Collection, 0) => fragment.strip_prefix(b",").unwrap_or(fragment),
+            _ => fragment,
+        };
+        self.w.write_all(bytes)?;
+        self.count += count;
+        Ok(())
     }
 
     /// Write one feature.
@@ -62,26 +157,55 @@ impl<W: Write> FeatureWriter<W> {
     ///
     /// I/O errors of the underlying writer.
     pub fn write(&mut self, f: &Feature) -> io::Result<()> {
+        let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
+        self.write_parts(&f.id, f.geometry.as_ref(), props)
+    }
+
+    /// Write one feature from borrowed parts; properties are written in the
+    /// order given (the caller keeps keys unique).
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn write_parts<'p>(
+        &mut self,
+        id: &str,
+        geometry: Option<&Geometry<f64>>,
+        properties: impl IntoIterator<Item = (&'p str, PropValue<'p>)>,
+    ) -> io::Result<()> {
         self.buf.clear();
         match self.flavor {
-            Flavor::Collection => self.buf.push_str(if self.count == 0 { "\n" } else { ",\n" }),
-            Flavor::Sequence => self.buf.push('\u{1e}'),
+            Flavor::Collection => {
+                let first = self.count == 0 && !self.fragment;
+                self.buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+            }
+            Flavor::Sequence => self.buf.push(0x1e),
         }
-        self.buf.push_str("{\"type\":\"Feature\",\"id\":");
-        push_json_string(&mut self.buf, &f.id);
-        self.buf.push_str(",\"geometry\":");
-        match &f.geometry {
-            Some(g) => push_geometry(&mut self.buf, g, self.precision),
-            None => self.buf.push_str("null"),
+        self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+        serde_json::to_writer(&mut self.buf, id)?;
+        self.buf.extend_from_slice(b",\"geometry\":");
+        match geometry {
+            Some(g) => {
+                self.geometry.clear();
+                push_geometry(&mut self.geometry, g, self.precision);
+                self.buf.extend_from_slice(self.geometry.as_bytes());
+            }
+            None => self.buf.extend_from_slice(b"null"),
         }
-        self.buf.push_str(",\"properties\":");
-        let props = serde_json::to_string(&f.properties).map_err(io::Error::other)?;
-        self.buf.push_str(&props);
-        self.buf.push('}');
+        self.buf.extend_from_slice(b",\"properties\":{");
+        for (i, (k, v)) in properties.into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            serde_json::to_writer(&mut self.buf, k)?;
+            self.buf.push(b':');
+            v.write_to(&mut self.buf)?;
+        }
+        self.buf.extend_from_slice(b"}}");
         if self.flavor == Flavor::Sequence {
-            self.buf.push('\n');
+            self.buf.push(b'\n');
         }
-        self.w.write_all(self.buf.as_bytes())?;
+        self.w.write_all(&self.buf)?;
         self.count += 1;
         Ok(())
     }
@@ -118,11 +242,12 @@ pub fn write_collection<W: Write>(
     precision: u8,
     flavor: Flavor,
 ) -> io::Result<W> {
-    features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+    features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
     write_features(w, features, meta, precision, flavor)
 }
 
-/// Write features as one collection in the order given (the caller sorted them).
+/// Write features as one collection in the order given (the caller sorted
+/// them). Runs of features are rendered in parallel and appended in order.
 ///
 /// # Errors
 ///
@@ -134,9 +259,19 @@ pub fn write_features<W: Write>(
     precision: u8,
     flavor: Flavor,
 ) -> io::Result<W> {
+    let fragments = features
+        .par_chunks(2048)
+        .map(|run| {
+            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            for f in run {
+                fw.write(f)?;
+            }
+            Ok(fw.into_fragment())
+        })
+        .collect::<io::Result<Vec<_>>>()?;
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
-    for f in features {
-        fw.write(f)?;
+    for (bytes, count) in &fragments {
+        fw.append(bytes, *count)?;
     }
     fw.finish()
 }
@@ -182,11 +317,6 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 pub fn round(v: f64, precision: u8) -> f64 {
     let f = 10f64.powi(i32::from(precision));
     (v * f).round() / f + 0.0
-}
-
-fn push_json_string(buf: &mut String, s: &str) {
-    // serde_json's escaping is the reference; strings here are short.
-    buf.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
 }
 
 fn push_number(buf: &mut String, v: f64) {

@@ -21,6 +21,7 @@ mod golden;
 mod incidents;
 mod regression;
 mod simplify;
+mod stream;
 mod topology;
 mod util;
 mod validators;

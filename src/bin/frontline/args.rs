@@ -79,6 +79,39 @@ pub enum Command {
         /// The folder to create (must be new or empty).
         dir: PathBuf,
     },
+    /// Stream one incidents CSV (any size) to GeoJSON or GeoJSONSeq.
+    #[command(
+        after_help = "Examples:\n  frontline incidents acled-syria.csv -o incidents.geojson\n  frontline incidents ged.csv --format geojsonseq --zones zones.geojson --control control.csv > ged.geojsonseq\n  zcat big.csv.gz | frontline incidents - --format geojsonseq | tippecanoe -o incidents.pmtiles"
+    )]
+    Incidents {
+        /// The CSV file, or `-` for stdin.
+        #[arg(value_name = "FILE|-")]
+        input: PathBuf,
+        /// Output file, or `-` for stdout (default).
+        #[arg(long, short, value_name = "FILE|-", default_value = "-")]
+        out: PathBuf,
+        /// Output format: geojson or geojsonseq.
+        #[arg(long, default_value = "geojson", value_parser = ["geojson", "geojsonseq"])]
+        format: String,
+        /// Zones to tag each incident with (`zone`, `zone_force`).
+        #[arg(long, value_name = "FILE")]
+        zones: Option<String>,
+        /// Control history for `zone_force` (needs --zones).
+        #[arg(long, value_name = "FILE", requires = "zones")]
+        control: Option<String>,
+        /// Forces file (needs --control).
+        #[arg(long, value_name = "FILE", requires = "control")]
+        forces: Option<String>,
+        /// Zone property that holds the zone key (default: `id`).
+        #[arg(long, value_name = "PROPERTY")]
+        zone_key: Option<String>,
+        /// Date format for ambiguous dates, e.g. %d/%m/%Y.
+        #[arg(long, value_name = "FORMAT")]
+        date_format: Option<String>,
+        /// Decimals of output coordinates (default 6).
+        #[arg(long, value_name = "N")]
+        precision: Option<u8>,
+    },
 }
 
 /// Options shared by commands that read a project.
@@ -209,6 +242,30 @@ mod tests {
     #[test]
     fn command_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_incidents_flags() {
+        let cli = Cli::try_parse_from([
+            "frontline",
+            "incidents",
+            "-",
+            "--format",
+            "geojsonseq",
+            "--zones",
+            "z.geojson",
+            "--control",
+            "c.csv",
+        ])
+        .unwrap();
+        let Command::Incidents { input, out, format, control, .. } = cli.command else {
+            panic!("not incidents")
+        };
+        assert_eq!((input, out), (PathBuf::from("-"), PathBuf::from("-")));
+        assert_eq!((format.as_str(), control.as_deref()), ("geojsonseq", Some("c.csv")));
+        assert!(
+            Cli::try_parse_from(["frontline", "incidents", "x.csv", "--control", "c.csv"]).is_err()
+        );
     }
 
     #[test]

@@ -3,12 +3,14 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod args;
+mod progress;
 
 use args::{Cli, Command};
 use clap::Parser;
 use frontline::diff::DiffFormat;
-use frontline::project::Project;
+use frontline::project::{Overrides, Project};
 use frontline::watch::{Outcome, Watcher};
+use frontline::write::geojson::Flavor;
 use frontline::{Diagnostics, Error, ErrorKind};
 use std::io::Write;
 use std::process::ExitCode;
@@ -46,6 +48,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 write_stdout(&d.to_text());
             }
             Ok(if d.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Incidents {
+            input,
+            out,
+            format,
+            zones,
+            control,
+            forces,
+            zone_key,
+            date_format,
+            precision,
+        } => {
+            let o = Overrides {
+                zones,
+                control,
+                forces,
+                zone_key,
+                date_format,
+                precision,
+                ..Overrides::default()
+            };
+            let flavor = if format == "geojsonseq" { Flavor::Sequence } else { Flavor::Collection };
+            let mut events = progress::Progress::new(&input);
+            let report = frontline::stream::incidents_files(&input, &out, &o, flavor, &mut events);
+            events.finish();
+            let report = report?;
+            if report.has_errors() {
+                eprintln!("{} written, {} skipped with errors", report.features, report.skipped);
+            }
+            Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Diff { project, from, to, format, precision } => {
             let mut overrides = project.overrides();
@@ -113,6 +145,10 @@ fn print_diagnostics(d: &Diagnostics) {
     }
 }
 
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 /// Print an error and choose the exit code: 1 for data problems, 2 for usage.
 fn report(e: &anyhow::Error) -> ExitCode {
     if let Some(err) = e.downcast_ref::<Error>() {
@@ -132,6 +168,9 @@ fn report(e: &anyhow::Error) -> ExitCode {
             }
             _ => {}
         }
+    }
+    if e.downcast_ref::<Error>().is_some_and(is_broken_pipe) {
+        return ExitCode::SUCCESS; // `| head`: the reader has seen enough
     }
     eprintln!("error: {e:#}");
     ExitCode::from(1)

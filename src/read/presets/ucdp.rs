@@ -35,11 +35,24 @@ pub static ROLES: Roles = Roles {
 /// GED's `type_of_violence` code as a readable name; other values pass.
 #[must_use]
 pub fn violence_name(code: &Value) -> Value {
-    let n = code.as_i64().or_else(|| code.as_str().and_then(|s| s.trim().parse().ok()));
-    match n {
-        Some(1) => Value::from("state-based conflict"),
-        Some(2) => Value::from("non-state conflict"),
-        Some(3) => Value::from("one-sided violence"),
-        _ => code.clone(),
+    let text = match code {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let label = code
+        .as_i64()
+        .and_then(|n| violence_label(&n.to_string()))
+        .or_else(|| text.and_then(violence_label));
+    label.map_or_else(|| code.clone(), Value::from)
+}
+
+/// The readable name of a `type_of_violence` code written as text (`"1"`).
+#[must_use]
+pub fn violence_label(code: &str) -> Option<&'static str> {
+    match code.trim().parse::<i64>().ok()? {
+        1 => Some("state-based conflict"),
+        2 => Some("non-state conflict"),
+        3 => Some("one-sided violence"),
+        _ => None,
     }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Run ../shared/bench/check.py on a frontline output whose zone key is named
+`zone` (DESIGN.md) instead of the `zone_id` the checker reads.
+
+Usage: check_ours.py JOB OUTPUT.geojson --data DIR --k K --n N
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+job, path, *rest = sys.argv[1:]
+checker = os.environ.get("CHECK_PY", os.path.join(os.path.dirname(__file__), "../../shared/bench/check.py"))
+with open(path, encoding="utf-8") as fh:
+    fc = json.load(fh)
+for f in fc["features"]:
+    p = f["properties"]
+    p["zone_id"] = p.pop("zone", None)
+with tempfile.NamedTemporaryFile("w", suffix=".geojson", delete=False, encoding="utf-8") as tmp:
+    json.dump(fc, tmp, ensure_ascii=False)
+try:
+    out = subprocess.run([sys.executable, checker, job, tmp.name, *rest], capture_output=True, text=True)
+    print(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip())
+finally:
+    os.unlink(tmp.name)
