@@ -10,10 +10,20 @@
 use super::Crs;
 use crate::error::Result;
 use geo::Coord;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-/// A PROJ pipeline to WGS84 longitude/latitude.
+thread_local! {
+    /// PROJ objects are bound to the thread that made them (`proj::Proj` is
+    /// neither `Send` nor `Sync`), so each thread of the parallel readers
+    /// keeps its own, created on first use, per definition.
+    static PIPELINES: RefCell<HashMap<String, proj::Proj>> = RefCell::new(HashMap::new());
+}
+
+/// A PROJ pipeline to WGS84 longitude/latitude, by its source definition;
+/// shareable between threads.
 pub(super) struct Backend {
-    proj: proj::Proj,
+    from: String,
 }
 
 impl Backend {
@@ -23,15 +33,26 @@ impl Backend {
             Crs::Epsg(code) => format!("EPSG:{code}"),
             Crs::Proj4(s) | Crs::Wkt(s) | Crs::ProjJson(s) => s.clone(),
         };
+        // Built once here so that a definition PROJ rejects is reported now.
         let proj = proj::Proj::new_known_crs(&from, "EPSG:4326", None)
             .map_err(|e| unsupported_by_proj(crs, &e.to_string()))?;
-        Ok(Backend { proj })
+        PIPELINES.with(|p| p.borrow_mut().insert(from.clone(), proj));
+        Ok(Backend { from })
     }
 
     /// Reproject one coordinate to longitude/latitude in degrees.
     pub(super) fn coord(&self, c: Coord<f64>) -> std::result::Result<Coord<f64>, String> {
-        let (x, y) = self.proj.convert((c.x, c.y)).map_err(|e| e.to_string())?;
-        Ok(Coord { x, y })
+        PIPELINES.with(|pipelines| {
+            let mut pipelines = pipelines.borrow_mut();
+            if !pipelines.contains_key(&self.from) {
+                let proj = proj::Proj::new_known_crs(&self.from, "EPSG:4326", None)
+                    .map_err(|e| e.to_string())?;
+                pipelines.insert(self.from.clone(), proj);
+            }
+            let proj = pipelines.get(&self.from).ok_or("PROJ pipeline missing")?;
+            let (x, y) = proj.convert((c.x, c.y)).map_err(|e| e.to_string())?;
+            Ok(Coord { x, y })
+        })
     }
 }
 
