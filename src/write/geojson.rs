@@ -319,12 +319,15 @@ pub fn round(v: f64, precision: u8) -> f64 {
     (v * f).round() / f + 0.0
 }
 
+/// A coordinate as JSON: integers without a fraction, other values in their
+/// shortest round-trip form (`ryu`, as `serde_json` writes floats).
 fn push_number(buf: &mut String, v: f64) {
-    use std::fmt::Write as _;
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        let _ = write!(buf, "{}", v as i64);
+        buf.push_str(itoa::Buffer::new().format(v as i64));
+    } else if v.is_finite() {
+        buf.push_str(ryu::Buffer::new().format_finite(v));
     } else {
-        let _ = write!(buf, "{v}");
+        buf.push_str("null");
     }
 }
 
