@@ -31,7 +31,15 @@ pub struct BuildReport {
 ///
 /// Internal errors of a layer.
 pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
-    LayerKind::ALL
+    layers_of(snapshot, &LayerKind::ALL)
+}
+
+/// Build the given layers of a snapshot, each sorted by id.
+fn layers_of(
+    snapshot: &Snapshot<'_>,
+    kinds: &[LayerKind],
+) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
+    kinds
         .par_iter()
         .map(|&kind| {
             let mut features = kind.build(snapshot)?;
@@ -49,7 +57,13 @@ pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>>
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let formats = Format::parse_list(&project.settings.formats)?;
     let snapshot = Snapshot::new(project)?;
-    let layers = layers(&snapshot)?;
+    // With only GeoJSON formats, the incidents layer (millions of rows at
+    // country scale) is not turned into features: the GeoJSON writer renders
+    // it straight from the model (`layers::incidents::render`).
+    let direct = formats.iter().all(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
+    let kinds: Vec<LayerKind> =
+        LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
+    let layers = layers_of(&snapshot, &kinds)?;
     let outputs = formats
         .par_iter()
         .map(|format| format.render(&snapshot, &layers))

@@ -134,14 +134,26 @@ fn geojson_files(
 ) -> Result<Vec<Output>> {
     let meta = snapshot.meta();
     let precision = snapshot.project.settings.precision;
-    layers
-        .iter()
-        .map(|(kind, features)| {
+    let failed = |kind: LayerKind, e: std::io::Error| {
+        Error::internal(format!("rendering {}: {e}", kind.name()))
+    };
+    let mut out = Vec::with_capacity(LayerKind::ALL.len());
+    for kind in LayerKind::ALL {
+        let name = format!("{}.{ext}", kind.name());
+        if let Some((_, features)) = layers.iter().find(|(k, _)| *k == kind) {
             let bytes = write_features(Vec::new(), features, &meta, precision, flavor)
-                .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
-            Ok(Output { name: format!("{}.{ext}", kind.name()), bytes, features: features.len() })
-        })
-        .collect()
+                .map_err(|e| failed(kind, e))?;
+            out.push(Output { name, bytes, features: features.len() });
+        } else if kind == LayerKind::Incidents {
+            // Left out of `layers` by `build` when only GeoJSON is asked for:
+            // millions of incidents are rendered straight from the model.
+            let (bytes, features) =
+                crate::layers::incidents::render(snapshot, &meta, precision, flavor)
+                    .map_err(|e| failed(kind, e))?;
+            out.push(Output { name, bytes, features });
+        }
+    }
+    Ok(out)
 }
 
 /// Escape text for XML and HTML content and quoted attribute values (the

@@ -157,3 +157,16 @@ fn forces_csv_is_optional() {
     assert_eq!(fills.len(), 4, "{fills:?}");
     assert!(fills.contains("#0072b2"), "palette colours are used: {fills:?}");
 }
+
+#[test]
+fn incidents_rendered_from_the_model_match_the_feature_path() {
+    // `--format geojson` renders incidents straight from the model; with
+    // another format the layer is built as features. Same bytes either way.
+    let w = Workdir::new();
+    w.demo("q");
+    assert!(w.run(&["build", "q", "--since", "all", "--out", "direct"]).status.success());
+    let o =
+        w.run(&["build", "q", "--since", "all", "--format", "geojson,qml", "--out", "features"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(w.read("direct/incidents.geojson"), w.read("features/incidents.geojson"));
+}
