@@ -71,18 +71,7 @@ pub(super) fn shared_borders<'g>(
 /// Chains directed arcs into lines, joining at nodes where exactly one arc
 /// of the set ends and exactly one starts.
 fn chain(topo: &Topology, arcs: &[(usize, bool)]) -> MultiLineString<f64> {
-    let directed: Vec<Vec<Coord<f64>>> = arcs
-        .iter()
-        .filter_map(|&(i, forward)| {
-            let arc = topo.arcs.get(i)?;
-            let mut coords = arc.coords.clone();
-            if !forward {
-                coords.reverse();
-            }
-            Some(coords)
-        })
-        .filter(|c| c.len() >= 2)
-        .collect();
+    let directed = topo.directed(arcs);
 
     let mut outgoing: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
     let mut incoming: HashMap<(u64, u64), usize> = HashMap::new();

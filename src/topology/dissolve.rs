@@ -73,18 +73,7 @@ pub(super) fn assemble_rings(
     topo: &Topology,
     arcs: &[(usize, bool)],
 ) -> (Vec<Vec<Coord<f64>>>, bool) {
-    let directed: Vec<Vec<Coord<f64>>> = arcs
-        .iter()
-        .filter_map(|&(i, forward)| {
-            let arc = topo.arcs.get(i)?;
-            let mut coords = arc.coords.clone();
-            if !forward {
-                coords.reverse();
-            }
-            Some(coords)
-        })
-        .filter(|c| c.len() >= 2)
-        .collect();
+    let directed = topo.directed(arcs);
     let mut outgoing: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
     for (i, coords) in directed.iter().enumerate() {
         if let Some(&s) = coords.first() {

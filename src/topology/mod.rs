@@ -305,6 +305,21 @@ impl Topology {
         out
     }
 
+    /// The coordinates of arcs walked in the given directions (`true`:
+    /// forward); arcs with fewer than two positions are left out.
+    pub(crate) fn directed(&self, arcs: &[(usize, bool)]) -> Vec<Vec<Coord<f64>>> {
+        arcs.iter()
+            .filter_map(|&(i, forward)| {
+                let mut coords = self.arcs.get(i)?.coords.clone();
+                if !forward {
+                    coords.reverse();
+                }
+                Some(coords)
+            })
+            .filter(|c| c.len() >= 2)
+            .collect()
+    }
+
     /// Contact lines: the arcs between two zones whose groups differ (both
     /// `Some`), merged per sorted pair of groups, consecutive arcs chained
     /// into long lines. Arcs on the outer boundary, or between zones of the
