@@ -73,13 +73,8 @@ impl JoinData {
         };
         let read = |p: &str| std::fs::read(p).map_err(|e| Error::io(p, e));
         // Shapefiles and WKT tables are read by extension, as in a project.
-        let zone_files =
-            ZoneFiles::read(Path::new(zones_path)).map_err(|e| Error::io(zones_path, e))?;
-        let zones = if zone_files.is_some() {
-            String::new()
-        } else {
-            crate::read::decode::decode(&read(zones_path)?).text
-        };
+        let (zones, zone_files) =
+            ZoneFiles::read_any(Path::new(zones_path)).map_err(|e| Error::io(zones_path, e))?;
         let control = o.control.as_deref().map(read).transpose()?.unwrap_or_default();
         let forces = o.forces.as_deref().map(read).transpose()?;
         let sources = Sources { zones, zone_files, control, incidents: None, forces };

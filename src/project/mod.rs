@@ -307,6 +307,20 @@ impl ZoneFiles {
             _ => None,
         })
     }
+
+    /// Read a zones file in whichever form its extension says: a Shapefile
+    /// or WKT table as [`ZoneFiles`], else GeoJSON text (decoded like the
+    /// tables: BOM, UTF-16). Used by projects and by `frontline incidents`.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of reading the file.
+    pub fn read_any(path: &Path) -> std::io::Result<(String, Option<ZoneFiles>)> {
+        match ZoneFiles::read(path)? {
+            Some(files) => Ok((String::new(), Some(files))),
+            None => Ok((read::decode::decode(&std::fs::read(path)?).text, None)),
+        }
+    }
 }
 
 /// The inputs of a project as text, for reading without touching the disk.
@@ -396,32 +410,22 @@ impl Project {
             }
         };
         let zones_path = dir.join(&settings.zones);
-        let zone_files = match ZoneFiles::read(&zones_path) {
-            Ok(z) => z,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(zones_path, e)),
-        };
-        let zones = if zone_files.is_some() {
-            String::new()
-        } else {
-            match read_opt(&settings.zones)? {
-                Some(b) => {
-                    empty(
-                        &mut diags,
-                        &settings.zones,
-                        &b,
-                        "export the zones from your GIS as GeoJSON",
-                    );
-                    read::decode::decode(&b).text
+        let (zones, zone_files) = match ZoneFiles::read_any(&zones_path) {
+            Ok((text, files)) => {
+                if files.is_none() {
+                    let hint = "export the zones from your GIS as GeoJSON";
+                    empty(&mut diags, &settings.zones, text.as_bytes(), hint);
                 }
-                None => {
-                    diags.push(
+                (text, files)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.push(
                     Diagnostic::error(Location::File { path: settings.zones.clone().into() }, "zones file not found")
                         .with_hint("a project needs zones.geojson (or set zones in frontline.toml); try `frontline init`"),
                 );
-                    String::new()
-                }
+                (String::new(), None)
             }
+            Err(e) => return Err(Error::io(zones_path, e)),
         };
         let control = match read_opt(&settings.control)? {
             Some(b) => {
