@@ -22,7 +22,7 @@ use crate::read::incidents::{IncidentColumns, IncidentReader};
 use crate::read::presets::ucdp::violence_label;
 use crate::read::presets::Derive;
 use crate::read::table::{sniff_delimiter, Fields};
-use crate::write::geojson::{FeatureWriter, Flavor, PropValue};
+use crate::write::geojson::{FeatureWriter, Flavor, Key, PropValue};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -214,7 +214,7 @@ pub fn incidents_with<R: Read, W: Write>(
     let mut report = StreamReport::default();
 
     let (mut csv, lines, delimiter) = open_csv(reader, opts, &mut report, events)?;
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     let (headers, ahead) = read_head(&mut csv, &mut rec, &lines, opts, &mut report, events)?;
     let mut header_diags = Diagnostics::new();
     let Some(columns) =
@@ -262,7 +262,8 @@ pub fn incidents_with<R: Read, W: Write>(
     let io_out = |e: std::io::Error| Error::io("-", e);
     // Batches: while one is parsed, tagged and rendered on the thread pool,
     // the next one is read here; rendered batches are written in input order.
-    let mut batch: Vec<(csv::StringRecord, u64)> = ahead.into_iter().collect();
+    let mut batch: Vec<(csv::ByteRecord, u64)> =
+        ahead.into_iter().map(|(r, line)| (r.into_byte_record(), line)).collect();
     let mut spare = Vec::new();
     loop {
         if batch.is_empty() {
@@ -278,7 +279,7 @@ pub fn incidents_with<R: Read, W: Write>(
         let mut next = Ok((Vec::new(), Side::default()));
         let reuse = std::mem::take(&mut spare);
         rayon::in_place_scope(|scope| {
-            scope.spawn(|_| rendered = Some(rows.render(&batch, opts.precision, opts.flavor)));
+            scope.spawn(|_| rendered = Some(rows.render(&mut batch, opts.precision, opts.flavor)));
             next = read_batch(&mut csv, &lines, opts, reuse);
         });
         let fragments = rendered.ok_or_else(|| Error::internal("a batch was not rendered"))?;
@@ -312,14 +313,14 @@ impl Rows<'_, '_> {
     /// Write one record as a feature, or report it and count it skipped.
     fn write<W: Write>(
         &self,
-        rec: &csv::StringRecord,
+        rec: &Text<'_>,
         line: u64,
         fw: &mut FeatureWriter<W>,
         report: &mut StreamReport,
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
         let reader = self.reader;
-        if rec.iter().all(|f| f.trim().is_empty()) {
+        if rec.is_blank() {
             return Ok(());
         }
         if let Some(extra) = ragged(rec, self.width) {
@@ -356,7 +357,7 @@ impl Rows<'_, '_> {
                     .map_or_else(|| reader.value(*c, rec.field(*c)), PropValue::Str),
                 Source::Tag(t) => tag_values.get(*t).map_or(PropValue::Null, |(_, v)| *v),
             };
-            (key.as_str(), value)
+            (key, value)
         });
         fw.write_parts(&id, Some(&geo::Geometry::Point(at.point)), props)?;
         report.features += 1;
@@ -366,28 +367,57 @@ impl Rows<'_, '_> {
 
 impl Rows<'_, '_> {
     /// Render a batch in parallel pieces, each with its features, count and
-    /// problems, in input order.
+    /// problems, in input order. Records are checked to be UTF-8 here, off
+    /// the reading thread, and handed back as bytes for the next batch.
     fn render(
         &self,
-        batch: &[(csv::StringRecord, u64)],
+        batch: &mut [(csv::ByteRecord, u64)],
         precision: u8,
         flavor: Flavor,
     ) -> std::io::Result<Vec<(Vec<u8>, usize, Side)>> {
         batch
-            .par_chunks(PIECE)
+            .par_chunks_mut(PIECE)
             .map(|piece| {
-                let capacity =
-                    piece.iter().map(|(r, _)| r.as_byte_record().as_slice().len()).sum::<usize>();
+                let capacity = piece.iter().map(|(r, _)| r.as_slice().len()).sum::<usize>();
                 let mut fw =
                     FeatureWriter::fragment(Vec::with_capacity(capacity * 2), precision, flavor);
                 let mut side = Side::default();
                 for (rec, line) in piece {
-                    self.write(rec, *line, &mut fw, &mut side.report, &mut side.diagnostics)?;
+                    let (report, diags) = (&mut side.report, &mut side.diagnostics);
+                    match std::str::from_utf8(rec.as_slice()) {
+                        Ok(text) => {
+                            self.write(&Text { text, rec }, *line, &mut fw, report, diags)?;
+                        }
+                        Err(e) => {
+                            emit(not_utf8(self.reader.path, *line, e.to_string()), report, diags);
+                            report.skipped += 1;
+                        }
+                    }
                 }
                 let (bytes, count) = fw.into_fragment();
                 Ok((bytes, count, side))
             })
             .collect()
+    }
+}
+
+/// A record read as bytes and checked to be UTF-8 once, whole: its fields
+/// are slices of that text (a field boundary is never inside a character,
+/// as delimiters and quotes are ASCII).
+struct Text<'r> {
+    text: &'r str,
+    rec: &'r csv::ByteRecord,
+}
+
+impl Text<'_> {
+    fn is_blank(&self) -> bool {
+        self.rec.as_slice().iter().all(u8::is_ascii_whitespace)
+    }
+}
+
+impl Fields for Text<'_> {
+    fn field(&self, column: usize) -> &str {
+        self.rec.range(column).and_then(|r| self.text.get(r)).map_or("", str::trim)
     }
 }
 
@@ -418,8 +448,8 @@ fn read_batch<R: Read>(
     csv: &mut csv::Reader<R>,
     lines: &Mutex<LineCounter>,
     opts: &StreamOptions<'_>,
-    mut batch: Vec<(csv::StringRecord, u64)>,
-) -> std::io::Result<(Vec<(csv::StringRecord, u64)>, Side)> {
+    mut batch: Vec<(csv::ByteRecord, u64)>,
+) -> std::io::Result<(Vec<(csv::ByteRecord, u64)>, Side)> {
     let mut side = Side::default();
     let mut n = 0;
     for (rec, line) in &mut batch {
@@ -434,7 +464,7 @@ fn read_batch<R: Read>(
         return Ok((batch, side));
     }
     while batch.len() < BATCH {
-        let mut rec = csv::StringRecord::with_capacity(512, 32);
+        let mut rec = csv::ByteRecord::with_capacity(512, 32);
         match next_record(csv, &mut rec, lines, opts, &mut side.report, &mut side.diagnostics)? {
             Some(line) => batch.push((rec, line)),
             None => break,
@@ -450,7 +480,7 @@ type Head = (Vec<String>, VecDeque<(csv::StringRecord, u64)>);
 
 fn read_head<R: Read>(
     csv: &mut csv::Reader<R>,
-    rec: &mut csv::StringRecord,
+    raw: &mut csv::ByteRecord,
     lines: &Mutex<LineCounter>,
     opts: &StreamOptions<'_>,
     report: &mut StreamReport,
@@ -460,8 +490,16 @@ fn read_head<R: Read>(
     let mut ahead = VecDeque::new();
     let mut hxl_checked = false;
     while let Some(line) =
-        next_record(csv, rec, lines, opts, report, events).map_err(|e| Error::io(&opts.path, e))?
+        next_record(csv, raw, lines, opts, report, events).map_err(|e| Error::io(&opts.path, e))?
     {
+        let rec = match csv::StringRecord::from_byte_record(raw.clone()) {
+            Ok(rec) => rec,
+            Err(e) => {
+                emit(not_utf8(&opts.path, line, e.utf8_error().to_string()), report, events);
+                report.skipped += 1;
+                continue;
+            }
+        };
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -477,7 +515,7 @@ fn read_head<R: Read>(
         if is_hxl {
             continue;
         }
-        ahead.push_back((rec.clone(), line));
+        ahead.push_back((rec, line));
         if opts.date_format.is_some() || ahead.len() >= DATE_LOOKAHEAD {
             break;
         }
@@ -590,14 +628,14 @@ pub fn incidents_files(
 /// reported and skipped. `None` at the end of input.
 fn next_record<R: Read>(
     csv: &mut csv::Reader<R>,
-    rec: &mut csv::StringRecord,
+    rec: &mut csv::ByteRecord,
     lines: &Mutex<LineCounter>,
     opts: &StreamOptions<'_>,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
 ) -> std::io::Result<Option<u64>> {
     loop {
-        match csv.read_record(rec) {
+        match csv.read_byte_record(rec) {
             Ok(false) => return Ok(None),
             Ok(true) => {
                 let line = line_of(lines, rec.position());
@@ -624,8 +662,19 @@ fn next_record<R: Read>(
 }
 
 /// The number of fields when a record has non-empty fields past the header.
-fn ragged(rec: &csv::StringRecord, width: usize) -> Option<usize> {
-    (rec.len() > width && rec.iter().skip(width).any(|f| !f.trim().is_empty())).then_some(rec.len())
+/// A record with bytes that are not UTF-8 (past the first block, which
+/// decided the encoding).
+fn not_utf8(path: &Path, line: u64, value: String) -> Diagnostic {
+    Diagnostic::error(Location::Record { path: path.to_path_buf(), line }, "unreadable record")
+        .with_value(value)
+        .with_hint(
+            "the record is not UTF-8 text; save the whole file as UTF-8 (\"CSV UTF-8\" in Excel)",
+        )
+}
+
+fn ragged(rec: &Text<'_>, width: usize) -> Option<usize> {
+    let len = rec.rec.len();
+    (len > width && (width..len).any(|i| !rec.field(i).is_empty())).then_some(len)
 }
 
 fn file(opts: &StreamOptions<'_>) -> Location {
@@ -650,7 +699,7 @@ enum Source {
 /// incidents layer byte for byte.
 #[derive(Debug)]
 struct Layout {
-    entries: Vec<(String, Source)>,
+    entries: Vec<(Key, Source)>,
     kind: Option<Source>,
 }
 
@@ -685,11 +734,12 @@ impl Layout {
         {
             put(&mut entries, key, Source::Tag(t));
         }
+        let entries = entries.into_iter().map(|(k, s)| (Key::new(&k), s)).collect();
         Layout { entries, kind }
     }
 
     /// The incident type for the marker colour (text values only).
-    fn kind<'r>(&self, rec: &'r csv::StringRecord) -> Option<&'r str> {
+    fn kind<'r>(&self, rec: &'r Text<'_>) -> Option<&'r str> {
         match self.kind {
             Some(Source::Column(c) | Source::Derived(c, Derive::Copy)) => {
                 Some(rec.field(c)).filter(|s| !s.is_empty())
@@ -731,44 +781,67 @@ fn decoded<'r, R: Read + 'r>(reader: R) -> std::io::Result<(Box<dyn Read + 'r>, 
 /// Counts lines in the bytes the CSV reader has seen, so that a record's
 /// start line is exact (like `Table`'s line index) without keeping the file.
 ///
-/// The reader hands every byte it reads to the counter; [`line_at`] consumes
-/// them up to a record's start offset. Only the bytes between the last
-/// record and the reader's look-ahead are held.
+/// The reader hands every block it reads to the counter, which notes where
+/// its newlines are; [`line_at`] passes them up to a record's start offset.
+/// Only the newlines between the last record and the reader's look-ahead
+/// are held.
 ///
 /// [`line_at`]: LineCounter::line_at
 #[derive(Debug, Default)]
 struct LineCounter {
-    pending: VecDeque<u8>,
-    /// Offset of the first pending byte.
+    /// Offsets of the `\n` bytes read but not yet passed, each with the
+    /// number of `\r` right before it (up to 255) in the top byte.
+    newlines: VecDeque<u64>,
+    /// Bytes read so far.
+    read: u64,
+    /// `\r` bytes at the end of what was read (a CRLF cut between reads).
+    trailing_cr: u64,
+    /// Offset up to which newlines are counted (the last record's start).
     consumed: u64,
     /// Newlines before `consumed`.
-    newlines: u64,
+    passed: u64,
 }
 
+/// The bits of a [`LineCounter`] entry that hold the offset.
+const OFFSET: u64 = (1 << 56) - 1;
+
 impl LineCounter {
+    /// Note the newlines of the next bytes read.
+    fn see(&mut self, bytes: &[u8]) {
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            let head = bytes.get(..i).unwrap_or_default();
+            let cr = head.iter().rev().take_while(|b| **b == b'\r').count() as u64;
+            let cr = if cr == i as u64 { cr + self.trailing_cr } else { cr };
+            self.newlines.push_back((self.read + i as u64) | (cr.min(255) << 56));
+        }
+        let cr = bytes.iter().rev().take_while(|b| **b == b'\r').count() as u64;
+        self.trailing_cr = if cr == bytes.len() as u64 { self.trailing_cr + cr } else { cr };
+        self.read += bytes.len() as u64;
+    }
+
     /// The 1-based line of the record starting at byte `at`: skip line
     /// breaks at `at` (csv reports the end of the previous record after
     /// blank lines and CRLF), then count the newlines before.
     fn line_at(&mut self, at: u64) -> u64 {
-        let n = usize::try_from(at.saturating_sub(self.consumed)).unwrap_or(usize::MAX);
-        let n = n.min(self.pending.len());
-        let (a, b) = self.pending.as_slices();
-        #[allow(clippy::naive_bytecount)] // why: the compiler vectorises it; no crate for one loop
-        let count = |s: &[u8]| s.iter().filter(|c| **c == b'\n').count() as u64;
-        let in_a = a.get(..n.min(a.len())).unwrap_or_default();
-        let in_b = b.get(..n.saturating_sub(a.len()).min(b.len())).unwrap_or_default();
-        self.newlines += count(in_a) + count(in_b);
-        self.pending.drain(..n);
-        self.consumed += n as u64;
-        while let Some(&c) = self.pending.front() {
-            if c != b'\n' && c != b'\r' {
+        while let Some(&q) = self.newlines.front() {
+            if q & OFFSET >= at {
                 break;
             }
-            self.newlines += u64::from(c == b'\n');
-            self.pending.pop_front();
-            self.consumed += 1;
+            self.passed += 1;
+            self.newlines.pop_front();
         }
-        self.newlines + 1
+        let mut cursor = at;
+        while let Some(&q) = self.newlines.front() {
+            let (pos, cr) = (q & OFFSET, q >> 56);
+            if pos < cursor || pos - cursor > cr {
+                break;
+            }
+            self.passed += 1;
+            self.newlines.pop_front();
+            cursor = pos + 1;
+        }
+        self.consumed = self.consumed.max(cursor);
+        self.passed + 1
     }
 }
 
@@ -782,7 +855,7 @@ impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let (Some(read), Ok(mut lines)) = (buf.get(..n), self.lines.lock()) {
-            lines.pending.extend(read);
+            lines.see(read);
         }
         Ok(n)
     }
@@ -906,11 +979,54 @@ mod tests {
         assert_eq!(ids.len(), 29_996);
     }
 
+    #[test]
+    fn bytes_that_are_not_utf8_after_the_first_block_skip_their_row() {
+        use std::fmt::Write as _;
+        // the first 64 KiB decide the encoding (UTF-8 here); a later bad byte
+        // makes only its own record unreadable
+        let mut csv = String::from("id,date,lat,lon,note\r\n");
+        for i in 0..3_000 {
+            write!(csv, "{i},2021-04-25,37.5,41,Qamişlo\r\n\r\n").unwrap();
+        }
+        let mut bytes = csv.into_bytes();
+        bytes.extend_from_slice(
+            b"3000,2021-04-25,37.5,41,caf\xe9\r\n3001,2021-04-25,37.5,41,ok\r\n",
+        );
+        let (text, report, diags) = run(&bytes, Flavor::Sequence);
+        assert_eq!((report.features, report.skipped, report.errors), (3_001, 1, 1));
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].starts_with("incidents.csv:6002: unreadable record"), "{}", diags[0]);
+        assert!(text.ends_with("\"note\":\"ok\",\"zone\":null,\"zone_force\":null,\"location_precision\":\"point\",\"marker-color\":\"#7f7f7f\"}}\n"), "{}", text.lines().last().unwrap_or_default());
+    }
+
     proptest::proptest! {
         #[test]
         fn prop_stream_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let mut out = Vec::new();
             let _ = incidents(bytes.as_slice(), &StreamOptions::new("f.csv"), &mut out);
+        }
+
+        #[test]
+        fn prop_reported_lines_count_the_newlines_before_the_row(
+            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40)
+        ) {
+            use std::fmt::Write as _;
+            // every row is bad (latitude 95), so each is reported with its line
+            let mut csv = String::from("id,date,lat,lon,note\n");
+            let mut expected = Vec::new();
+            for (i, (note, end)) in rows.iter().enumerate() {
+                expected.push(csv.matches('\n').count() + 1);
+                let note = ["x", "\"a\nb\"", "\"a\r\nb\""][*note];
+                let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
+                write!(csv, "{i},2021-04-25,95,41,{note}{end}").unwrap();
+            }
+            let (_, report, diags) = run(csv.as_bytes(), Flavor::Sequence);
+            proptest::prop_assert_eq!(report.skipped, rows.len());
+            let lines: Vec<usize> = diags
+                .iter()
+                .map(|d| d.split(':').nth(1).unwrap().parse().unwrap())
+                .collect();
+            proptest::prop_assert_eq!(lines, expected);
         }
     }
 }

@@ -56,13 +56,114 @@ impl PropValue<'_> {
 
     fn write_to(self, buf: &mut Vec<u8>) -> io::Result<()> {
         match self {
-            PropValue::Str(s) => serde_json::to_writer(&mut *buf, s)?,
-            PropValue::Int(i) => serde_json::to_writer(&mut *buf, &i)?,
+            PropValue::Str(s) => push_str(buf, s),
+            PropValue::Int(i) => buf.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
             PropValue::Float(f) if f.is_finite() => serde_json::to_writer(&mut *buf, &f)?,
             PropValue::Null | PropValue::Float(_) => buf.extend_from_slice(b"null"),
             PropValue::Json(v) => serde_json::to_writer(&mut *buf, v)?,
         }
         Ok(())
+    }
+}
+
+/// Append `s` as a JSON string, escaped byte for byte as `serde_json`
+/// escapes it (`"`, `\`, and control characters; nothing else). Text is
+/// checked eight bytes at a time and, when clean (nearly always), copied
+/// whole: most of a streamed file's output is these strings.
+pub fn push_str(buf: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Whether any of the 8 bytes is a quote, a backslash or below 0x20
+    /// (the `haszero` trick: exact for "any", whatever the other bytes).
+    fn dirty(w: u64) -> bool {
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        let low = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = quote.wrapping_sub(ONES) & !quote;
+        let slash = slash.wrapping_sub(ONES) & !slash;
+        (low | quote | slash) & HIGH != 0
+    }
+    fn escape(b: u8) -> bool {
+        b < 0x20 || b == b'"' || b == b'\\'
+    }
+    let bytes = s.as_bytes();
+    let words = bytes.chunks_exact(8);
+    let clean = !words.remainder().iter().any(|b| escape(*b))
+        && !words.map(|w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))).any(dirty);
+    buf.reserve(bytes.len() + 2);
+    buf.push(b'"');
+    if clean {
+        buf.extend_from_slice(bytes);
+        buf.push(b'"');
+        return;
+    }
+    let mut from = 0; // bytes[from..i] are still to copy
+    for (i, &b) in bytes.iter().enumerate() {
+        if !escape(b) {
+            continue;
+        }
+        buf.extend_from_slice(bytes.get(from..i).unwrap_or_default());
+        from = i + 1;
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+                buf.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
+            }
+        }
+    }
+    buf.extend_from_slice(bytes.get(from..).unwrap_or_default());
+    buf.push(b'"');
+}
+
+/// A property name as [`FeatureWriter::write_parts`] takes it: a `&str`
+/// (escaped on every feature) or a [`Key`] escaped once.
+pub trait PropKey {
+    /// Append the name as a JSON string and the `:` after it.
+    fn push_key(&self, buf: &mut Vec<u8>);
+}
+
+impl PropKey for &str {
+    fn push_key(&self, buf: &mut Vec<u8>) {
+        push_str(buf, self);
+        buf.push(b':');
+    }
+}
+
+/// A property name escaped once, for writers that repeat the same names
+/// on millions of features (a streamed CSV's columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    name: String,
+    json: Vec<u8>,
+}
+
+impl Key {
+    /// The key `name`.
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        let mut json = Vec::with_capacity(name.len() + 3);
+        name.push_key(&mut json);
+        Key { name: name.to_string(), json }
+    }
+
+    /// The name, unescaped.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl PropKey for &Key {
+    fn push_key(&self, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(&self.json);
     }
 }
 
@@ -167,11 +268,11 @@ impl<W: Write> FeatureWriter<W> {
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub fn write_parts<'p>(
+    pub fn write_parts<'p, K: PropKey + 'p>(
         &mut self,
         id: &str,
         geometry: Option<&Geometry<f64>>,
-        properties: impl IntoIterator<Item = (&'p str, PropValue<'p>)>,
+        properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
     ) -> io::Result<()> {
         self.buf.clear();
         match self.flavor {
@@ -182,7 +283,7 @@ impl<W: Write> FeatureWriter<W> {
             Flavor::Sequence => self.buf.push(0x1e),
         }
         self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
-        serde_json::to_writer(&mut self.buf, id)?;
+        push_str(&mut self.buf, id);
         self.buf.extend_from_slice(b",\"geometry\":");
         match geometry {
             Some(g) => {
@@ -197,8 +298,7 @@ impl<W: Write> FeatureWriter<W> {
             if i > 0 {
                 self.buf.push(b',');
             }
-            serde_json::to_writer(&mut self.buf, k)?;
-            self.buf.push(b':');
+            k.push_key(&mut self.buf);
             v.write_to(&mut self.buf)?;
         }
         self.buf.extend_from_slice(b"}}");
@@ -546,6 +646,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn prop_push_str_escapes_as_serde_json(chars in proptest::collection::vec(proptest::prop_oneof![
+            proptest::char::range('\0', '\u{1f}'),
+            proptest::strategy::Just('"'),
+            proptest::strategy::Just('\\'),
+            proptest::char::range(' ', '~'),
+            proptest::char::any(),
+        ], 0..40)) {
+            let s: String = chars.into_iter().collect();
+            let mut buf = Vec::new();
+            push_str(&mut buf, &s);
+            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
         #[test]
         fn prop_rounding_idempotent(v in -180.0f64..180.0, p in 0u8..10) {
             let once = round(v, p);
