@@ -12,6 +12,7 @@ pub mod presets;
 pub mod sanity;
 pub mod shapefile;
 pub mod table;
+mod zone_json;
 pub mod zones;
 
 pub use table::Table;
