@@ -63,6 +63,7 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let direct = formats.iter().all(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
     let kinds: Vec<LayerKind> =
         LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
+    snapshot.prepare();
     let layers = layers_of(&snapshot, &kinds)?;
     let outputs = formats
         .par_iter()

@@ -9,12 +9,13 @@
 //!
 //! [`History::change_between`]: crate::history::History::change_between
 
-use super::control::{area_km2, force_key, state_color};
+use super::control::{force_key, state_color};
 use super::{round_measure, text_or_null, Feature, Snapshot};
 use crate::error::{Error, Result};
 use crate::history::ZoneChange;
 use crate::model::ControlRow;
 use crate::project::Project;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 /// The changes of every zone between S and D, sorted by date, then zone id.
@@ -38,7 +39,7 @@ pub fn zone_changes<'a>(s: &Snapshot<'a>) -> Vec<ZoneChange<'a>> {
 ///
 /// An internal error if a change names a zone the project does not have.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    zone_changes(s).iter().map(|c| feature(s, c)).collect()
+    zone_changes(s).par_iter().map(|c| feature(s, c)).collect()
 }
 
 fn feature(s: &Snapshot<'_>, c: &ZoneChange<'_>) -> Result<Feature> {
@@ -59,7 +60,7 @@ fn feature(s: &Snapshot<'_>, c: &ZoneChange<'_>) -> Result<Feature> {
     props.insert("date".into(), Value::String(c.date.to_iso()));
     props.insert("source".into(), text_or_null(c.to.and_then(|r| r.source.as_deref())));
     let geometry = s.zone_geometry(c.zone).unwrap_or(&zone.geometry);
-    props.insert("area_km2".into(), round_measure(area_km2(geometry), 4));
+    props.insert("area_km2".into(), round_measure(s.zone_area_km2(c.zone), 4));
     props.insert("fill".into(), Value::String(state_color(c.to, &p.forces)));
     Ok(Feature {
         id: zone.id.clone(),

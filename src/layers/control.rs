@@ -123,7 +123,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
         carry_extra(&mut props, state);
         let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
-        props.insert("area_km2".into(), round_measure(area_km2(geometry), 4));
+        props.insert("area_km2".into(), round_measure(s.zone_area_km2(i), 4));
         for (k, v) in &zone.properties {
             props.entry(k.clone()).or_insert_with(|| v.clone());
         }

@@ -15,6 +15,7 @@ use super::{Feature, Snapshot};
 use crate::error::Result;
 use geo::{Area, BoundingRect, Centroid, Contains, Coord, InteriorPoint};
 use geo::{MapCoords, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -34,11 +35,11 @@ const M_PER_DEG: f64 = 111_195.0;
 ///
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    let mut out = Vec::with_capacity(s.project.zones.len());
-    for (i, zone) in s.project.zones.iter().enumerate() {
+    // polylabel per zone is the costly part: zones in parallel, order kept
+    let out = s.project.zones.par_iter().enumerate().filter_map(|(i, zone)| {
         // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
         let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
-        let Some(point) = label_point(geometry, PRECISION_M) else { continue };
+        let point = label_point(geometry, PRECISION_M)?;
         let mut props = Map::new();
         props.insert("zone".into(), Value::String(zone.id.clone()));
         props.insert("name".into(), Value::String(zone.name.clone()));
@@ -51,13 +52,13 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         for (k, v) in names {
             props.insert(k.clone(), v.clone());
         }
-        out.push(Feature {
+        Some(Feature {
             id: zone.id.clone(),
             geometry: Some(geo::Geometry::Point(point)),
             properties: props,
-        });
-    }
-    Ok(out)
+        })
+    });
+    Ok(out.collect())
 }
 
 /// The label point of a zone: the pole of inaccessibility of its largest

@@ -36,6 +36,7 @@ use crate::model::Moment;
 use crate::project::{Project, Since};
 use crate::topology::Topology;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -126,6 +127,7 @@ pub struct Snapshot<'a> {
     pub since: Option<Moment>,
     topology: OnceLock<Topology>,
     simplified: OnceLock<Vec<MultiPolygon<f64>>>,
+    areas: OnceLock<Vec<f64>>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -162,6 +164,7 @@ impl<'a> Snapshot<'a> {
             since,
             topology: OnceLock::new(),
             simplified: OnceLock::new(),
+            areas: OnceLock::new(),
         })
     }
 
@@ -190,6 +193,34 @@ impl<'a> Snapshot<'a> {
             }
             _ => self.project.zones.get(i).map(|z| &z.geometry),
         }
+    }
+
+    /// The geodesic area in km² of zone `i` as drawn ([`Snapshot::zone_geometry`]),
+    /// computed once for every zone (the control and changes layers both show it).
+    #[must_use]
+    pub fn zone_area_km2(&self, i: usize) -> f64 {
+        // Computed in order here: a parallel computation inside `get_or_init`
+        // could, while waiting, run another layer's task on this thread that
+        // asks for the same cell (a reentrant init). `prepare` computes it in
+        // parallel before the layers start.
+        self.areas.get_or_init(|| self.areas(false)).get(i).copied().unwrap_or(0.0)
+    }
+
+    fn areas(&self, parallel: bool) -> Vec<f64> {
+        let area = |i| self.zone_geometry(i).map_or(0.0, control::area_km2);
+        let n = self.project.zones.len();
+        if parallel {
+            (0..n).into_par_iter().map(area).collect()
+        } else {
+            (0..n).map(area).collect()
+        }
+    }
+
+    /// Compute what several layers share (the topology, zone areas) before
+    /// they are built in parallel: the areas in parallel too.
+    pub fn prepare(&self) {
+        let _ = self.topology();
+        self.areas.get_or_init(|| self.areas(true));
     }
 
     /// The state of every zone as of D.

@@ -65,6 +65,10 @@ pub struct NameIndex {
     spellings: Vec<(String, usize)>,
     /// The (entity, spelling) pairs in `spellings`.
     registered: std::collections::HashSet<(usize, String)>,
+    /// The key of each registered spelling as written: a control file names
+    /// its zones as the zones file spells them, tens of thousands of times,
+    /// and this skips normalising them again.
+    exact: std::collections::HashMap<String, String>,
 }
 
 impl NameIndex {
@@ -80,6 +84,7 @@ impl NameIndex {
         if key.is_empty() {
             return;
         }
+        self.exact.entry(spelling.to_string()).or_insert_with(|| key.clone());
         let entry = self.keys.entry(key).or_default();
         if !entry.contains(&index) {
             entry.push(index);
@@ -93,7 +98,15 @@ impl NameIndex {
     /// Find the entity a spelling refers to.
     #[must_use]
     pub fn lookup(&self, spelling: &str) -> Lookup {
-        match self.keys.get(&normalize(spelling)).map(Vec::as_slice) {
+        let normalized;
+        let key = match self.exact.get(spelling) {
+            Some(key) => key,
+            None => {
+                normalized = normalize(spelling);
+                &normalized
+            }
+        };
+        match self.keys.get(key).map(Vec::as_slice) {
             Some([one]) => Lookup::Found(*one),
             Some(many) if !many.is_empty() => Lookup::Ambiguous(many.to_vec()),
             _ => Lookup::Missing,
