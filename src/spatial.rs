@@ -93,20 +93,24 @@ fn ring_position(ring: &[Coord<f64>], p: Coord<f64>) -> Position {
     let mut winding = 0i32;
     for (a, b) in ring.iter().zip(ring.iter().skip(1)) {
         let (a, b) = (*a, *b);
-        let orientation = RobustKernel::orient2d(a, b, p);
-        if orientation == Orientation::Collinear
-            && p.x >= a.x.min(b.x)
+        // The robust orientation test is the costly part: only edges that
+        // cross p's horizontal, or whose box holds p, need it.
+        let up = a.y <= p.y && b.y > p.y;
+        let down = a.y > p.y && b.y <= p.y;
+        let in_box = p.x >= a.x.min(b.x)
             && p.x <= a.x.max(b.x)
             && p.y >= a.y.min(b.y)
-            && p.y <= a.y.max(b.y)
-        {
+            && p.y <= a.y.max(b.y);
+        if !(up || down || in_box) {
+            continue;
+        }
+        let orientation = RobustKernel::orient2d(a, b, p);
+        if orientation == Orientation::Collinear && in_box {
             return Position::Boundary;
         }
-        if a.y <= p.y {
-            if b.y > p.y && orientation == Orientation::CounterClockwise {
-                winding += 1;
-            }
-        } else if b.y <= p.y && orientation == Orientation::Clockwise {
+        if up && orientation == Orientation::CounterClockwise {
+            winding += 1;
+        } else if down && orientation == Orientation::Clockwise {
             winding -= 1;
         }
     }
