@@ -13,8 +13,13 @@ use unicode_normalization::UnicodeNormalization;
 /// or a leading `al-`/`el-`, with runs of spaces and hyphens collapsed.
 #[must_use]
 pub fn normalize(name: &str) -> String {
-    let folded: String =
-        name.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+    // ASCII is its own NFKD form with no combining marks (the common case,
+    // ten thousand zone ids): only lowercased
+    let folded: String = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase()
+    };
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     for c in folded.chars() {
@@ -223,6 +228,13 @@ mod tests {
             if !once.starts_with("al ") && !once.starts_with("el ") {
                 proptest::prop_assert_eq!(normalize(&once), once.clone());
             }
+        }
+
+        #[test]
+        fn prop_ascii_fast_path_folds_as_unicode_does(s in "[ -~]{0,24}") {
+            // the ASCII shortcut folds as the NFKD path does
+            let slow: String = s.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+            proptest::prop_assert_eq!(s.to_ascii_lowercase(), slow);
         }
     }
 }

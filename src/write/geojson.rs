@@ -274,6 +274,36 @@ impl<W: Write> FeatureWriter<W> {
         geometry: Option<&Geometry<f64>>,
         properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
     ) -> io::Result<()> {
+        match geometry {
+            Some(g) => {
+                self.geometry.clear();
+                push_geometry(&mut self.geometry, g, self.precision);
+                self.write_feature(id, true, properties)
+            }
+            None => self.write_feature(id, false, properties),
+        }
+    }
+
+    /// Write one feature with the geometry of the last feature written
+    /// (which must have had one): repeated geometries are rendered once.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn write_with_last_geometry<'p, K: PropKey + 'p>(
+        &mut self,
+        id: &str,
+        properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
+    ) -> io::Result<()> {
+        self.write_feature(id, true, properties)
+    }
+
+    fn write_feature<'p, K: PropKey + 'p>(
+        &mut self,
+        id: &str,
+        with_geometry: bool,
+        properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
+    ) -> io::Result<()> {
         self.buf.clear();
         match self.flavor {
             Flavor::Collection => {
@@ -285,13 +315,10 @@ impl<W: Write> FeatureWriter<W> {
         self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
         push_str(&mut self.buf, id);
         self.buf.extend_from_slice(b",\"geometry\":");
-        match geometry {
-            Some(g) => {
-                self.geometry.clear();
-                push_geometry(&mut self.geometry, g, self.precision);
-                self.buf.extend_from_slice(self.geometry.as_bytes());
-            }
-            None => self.buf.extend_from_slice(b"null"),
+        if with_geometry {
+            self.buf.extend_from_slice(self.geometry.as_bytes());
+        } else {
+            self.buf.extend_from_slice(b"null");
         }
         self.buf.extend_from_slice(b",\"properties\":{");
         for (i, (k, v)) in properties.into_iter().enumerate() {
@@ -363,8 +390,18 @@ pub fn write_features<W: Write>(
         .par_chunks(2048)
         .map(|run| {
             let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            let mut previous: Option<&Feature> = None;
             for f in run {
-                fw.write(f)?;
+                // a zone's periods (timeline) repeat its geometry: render it once
+                let same =
+                    previous.is_some_and(|p| p.geometry.is_some() && p.geometry == f.geometry);
+                let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
+                if same {
+                    fw.write_with_last_geometry(&f.id, props)?;
+                } else {
+                    fw.write(f)?;
+                }
+                previous = Some(f);
             }
             Ok(fw.into_fragment())
         })
