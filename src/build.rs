@@ -64,7 +64,20 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let kinds: Vec<LayerKind> =
         LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
     snapshot.prepare();
-    let layers = layers_of(&snapshot, &kinds)?;
+    // The topology (built on one thread) is made while the layers that do
+    // not need it are built on the others.
+    let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
+        kinds.iter().partition(|k| k.needs_topology());
+    let (from_arcs, others) = rayon::join(
+        || {
+            let _ = snapshot.topology();
+            layers_of(&snapshot, &arcs)
+        },
+        || layers_of(&snapshot, &rest),
+    );
+    let mut layers = from_arcs?;
+    layers.extend(others?);
+    layers.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
     let outputs = formats
         .par_iter()
         .map(|format| format.render(&snapshot, &layers))

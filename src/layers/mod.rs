@@ -96,6 +96,13 @@ impl LayerKind {
         }
     }
 
+    /// Whether the layer is made from the shared arcs ([`Snapshot::topology`]):
+    /// the dissolved areas and the contact lines.
+    #[must_use]
+    pub fn needs_topology(self) -> bool {
+        matches!(self, LayerKind::Areas | LayerKind::Frontlines)
+    }
+
     /// Build this layer.
     ///
     /// # Errors
@@ -187,11 +194,10 @@ impl<'a> Snapshot<'a> {
     /// else as read.
     #[must_use]
     pub fn zone_geometry(&self, i: usize) -> Option<&MultiPolygon<f64>> {
-        match self.project.settings.simplify_m {
-            Some(m) if m > 0.0 => {
-                self.simplified.get_or_init(|| self.topology().zone_polygons()).get(i)
-            }
-            _ => self.project.zones.get(i).map(|z| &z.geometry),
+        if self.simplifying() {
+            self.simplified.get_or_init(|| self.topology().zone_polygons()).get(i)
+        } else {
+            self.project.zones.get(i).map(|z| &z.geometry)
         }
     }
 
@@ -216,11 +222,20 @@ impl<'a> Snapshot<'a> {
         }
     }
 
-    /// Compute what several layers share (the topology, zone areas) before
-    /// they are built in parallel: the areas in parallel too.
+    /// Compute what several layers share before they are built in
+    /// parallel: the zone areas (in parallel too), after the topology when
+    /// `--simplify` draws every zone from it. Without simplification the
+    /// topology is only needed by the layers that
+    /// [`need it`](LayerKind::needs_topology), and `build` makes it beside the others.
     pub fn prepare(&self) {
-        let _ = self.topology();
+        if self.simplifying() {
+            let _ = self.topology();
+        }
         self.areas.get_or_init(|| self.areas(true));
+    }
+
+    fn simplifying(&self) -> bool {
+        self.project.settings.simplify_m.is_some_and(|m| m > 0.0)
     }
 
     /// The state of every zone as of D.
