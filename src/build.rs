@@ -90,8 +90,9 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
         rendered.push((path, out.bytes));
     }
     atomic::write_all(&rendered)?;
-    // Hundreds of thousands of features: freed on all threads, not one.
-    layers.into_par_iter().for_each(drop);
+    // Hundreds of thousands of features: freed in the background, on all
+    // threads, while the caller goes on (or the process ends).
+    rayon::spawn(move || layers.into_par_iter().for_each(drop));
     Ok(BuildReport {
         as_of: snapshot.as_of.to_iso(),
         since: snapshot.since.as_ref().map(crate::model::Moment::to_iso),

@@ -50,7 +50,7 @@ fn feature(s: &Snapshot<'_>, c: &ZoneChange<'_>) -> Result<Feature> {
         .ok_or_else(|| Error::internal(format!("change of unknown zone {}", c.zone)))?;
     let force = |r: Option<&ControlRow>| r.map_or(Value::Null, |r| force_key(r, &p.forces).into());
     let status = |r: Option<&ControlRow>| r.map_or(Value::Null, |r| r.status.as_str().into());
-    let mut props = Map::new();
+    let mut props = Map::with_capacity(12);
     props.insert("zone".into(), Value::String(zone.id.clone()));
     props.insert("name".into(), Value::String(zone.name.clone()));
     props.insert("from_force".into(), force(c.from));

@@ -98,7 +98,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     // per-zone work (geodesic area above all) runs in parallel, order kept
     let out = p.zones.par_iter().enumerate().map(|(i, zone)| {
         let state = s.history.state_as_of(i, &s.as_of);
-        let mut props = Map::new();
+        let mut props = Map::with_capacity(16 + zone.properties.len());
         props.insert("zone".into(), Value::String(zone.id.clone()));
         props.insert("name".into(), Value::String(zone.name.clone()));
         props.insert(

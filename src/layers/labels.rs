@@ -40,7 +40,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
         let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
         let point = label_point(geometry, PRECISION_M)?;
-        let mut props = Map::new();
+        let mut props = Map::with_capacity(4);
         props.insert("zone".into(), Value::String(zone.id.clone()));
         props.insert("name".into(), Value::String(zone.name.clone()));
         let mut names: Vec<(&String, &Value)> = zone

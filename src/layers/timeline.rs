@@ -33,7 +33,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
                 .into_iter()
                 .map(|period| {
                     let r = period.row;
-                    let mut props = Map::new();
+                    let mut props = Map::with_capacity(16);
                     props.insert("zone".into(), Value::String(zone.id.clone()));
                     props.insert("name".into(), Value::String(zone.name.clone()));
                     props.insert("force".into(), Value::String(force_key(r, &p.forces)));
