@@ -261,15 +261,18 @@ pub fn incidents_with<R: Read, W: Write>(
         Rows { reader: &incident_reader, tagger: &tagger, layout: &layout, width: headers.len() };
     let io_out = |e: std::io::Error| Error::io("-", e);
     // Batches: while one is parsed, tagged and rendered on the thread pool,
-    // the next one is read here; rendered batches are written in input order.
+    // this thread writes the one before and reads the one after; batches
+    // are written in input order.
     let mut batch: Vec<(csv::ByteRecord, u64)> =
         ahead.into_iter().map(|(r, line)| (r.into_byte_record(), line)).collect();
+    let mut read_side = Side::default();
     let mut spare = Vec::new();
+    let mut written: Vec<Rendered> = Vec::new();
     loop {
         if batch.is_empty() {
             let (next, read) =
                 read_batch(&mut csv, &lines, opts, std::mem::take(&mut spare)).map_err(io_in)?;
-            read.merge_into(&mut report, events);
+            read_side.merge(read);
             if next.is_empty() {
                 break;
             }
@@ -277,28 +280,50 @@ pub fn incidents_with<R: Read, W: Write>(
         }
         let mut rendered = None;
         let mut next = Ok((Vec::new(), Side::default()));
+        let mut wrote = Ok(());
         let reuse = std::mem::take(&mut spare);
+        let previous = std::mem::take(&mut written);
+        let this_read = std::mem::take(&mut read_side);
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| rendered = Some(rows.render(&mut batch, opts.precision, opts.flavor)));
+            wrote = write_rendered(&mut fw, previous, &mut report, events);
+            this_read.merge_into(&mut report, events);
             next = read_batch(&mut csv, &lines, opts, reuse);
         });
-        let fragments = rendered.ok_or_else(|| Error::internal("a batch was not rendered"))?;
-        for (bytes, count, side) in fragments.map_err(io_out)? {
-            fw.append(&bytes, count).map_err(io_out)?;
-            side.merge_into(&mut report, events);
-        }
+        wrote.map_err(io_out)?;
+        written =
+            rendered.ok_or_else(|| Error::internal("a batch was not rendered"))?.map_err(io_out)?;
         let (next, read) = next.map_err(io_in)?;
-        read.merge_into(&mut report, events);
+        read_side = read;
         events.progress(lines.lock().map_or(0, |l| l.consumed), report.features);
         spare = std::mem::replace(&mut batch, next);
         if batch.is_empty() {
             break;
         }
     }
+    write_rendered(&mut fw, written, &mut report, events).map_err(io_out)?;
+    read_side.merge_into(&mut report, events);
     fw.finish().map_err(io_out)?;
     report.bytes = lines.lock().map_or(0, |l| l.consumed);
     events.progress(report.bytes, report.features);
     Ok(report)
+}
+
+/// A rendered piece of a batch: its features, their count and problems.
+type Rendered = (Vec<u8>, usize, Side);
+
+/// Write rendered pieces in order and report their problems.
+fn write_rendered<W: Write>(
+    fw: &mut FeatureWriter<W>,
+    pieces: Vec<Rendered>,
+    report: &mut StreamReport,
+    events: &mut dyn StreamEvents,
+) -> std::io::Result<()> {
+    for (bytes, count, side) in pieces {
+        fw.append(&bytes, count)?;
+        side.merge_into(report, events);
+    }
+    Ok(())
 }
 
 /// Parses, tags and writes records.
@@ -374,7 +399,7 @@ impl Rows<'_, '_> {
         batch: &mut [(csv::ByteRecord, u64)],
         precision: u8,
         flavor: Flavor,
-    ) -> std::io::Result<Vec<(Vec<u8>, usize, Side)>> {
+    ) -> std::io::Result<Vec<Rendered>> {
         batch
             .par_chunks_mut(PIECE)
             .map(|piece| {
@@ -430,6 +455,15 @@ struct Side {
 }
 
 impl Side {
+    /// Add another side's counts and problems after this one's.
+    fn merge(&mut self, other: Side) {
+        self.report.features += other.report.features;
+        self.report.skipped += other.report.skipped;
+        self.report.errors += other.report.errors;
+        self.report.warnings += other.report.warnings;
+        self.diagnostics.extend(other.diagnostics);
+    }
+
     fn merge_into(self, report: &mut StreamReport, events: &mut dyn StreamEvents) {
         report.features += self.report.features;
         report.skipped += self.report.skipped;
