@@ -5,7 +5,7 @@
 //! `al `). [`NameIndex`] maps those normalised keys to entity indices and,
 //! when nothing matches, suggests the closest spellings it knows.
 
-use std::collections::BTreeMap;
+use crate::hash::{FastMap, FastSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -65,15 +65,15 @@ pub enum Lookup {
 /// Index from normalised names, ids and aliases to entity indices.
 #[derive(Debug, Clone, Default)]
 pub struct NameIndex {
-    keys: BTreeMap<String, Vec<usize>>,
+    keys: FastMap<String, Vec<usize>>,
     /// Display spellings per entity, for suggestions: (spelling, entity).
     spellings: Vec<(String, usize)>,
     /// The (entity, spelling) pairs in `spellings`.
-    registered: std::collections::HashSet<(usize, String)>,
+    registered: FastSet<(usize, String)>,
     /// The key of each registered spelling as written: a control file names
     /// its zones as the zones file spells them, tens of thousands of times,
     /// and this skips normalising them again.
-    exact: std::collections::HashMap<String, String>,
+    exact: FastMap<String, String>,
 }
 
 impl NameIndex {

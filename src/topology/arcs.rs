@@ -10,7 +10,8 @@
 //! other way finds the same arc reversed. It does not snap (`snap.rs`).
 
 use super::snap::Snapped;
-use super::{encode_ref, Arc, FastMap};
+use super::{encode_ref, Arc};
+use crate::hash::FastMap;
 
 /// Arcs, and per zone: polygons → rings → signed arc references.
 pub(super) type ArcsAndRings = (Vec<Arc>, Vec<Vec<Vec<Vec<i64>>>>);

@@ -10,7 +10,8 @@ use geo::{Coord, Line, MultiPolygon, Rect};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::{distance_m, metres_per_degree_lon, FastMap, FastSet, METRES_PER_DEGREE};
+use super::{distance_m, metres_per_degree_lon, METRES_PER_DEGREE};
+use crate::hash::{FastMap, FastSet};
 
 /// Smallest distance, in metres, at which a vertex counts as lying on a
 /// segment when the snap tolerance is 0 (floating-point noise only).
