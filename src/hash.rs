@@ -1,5 +1,5 @@
 //! The crate's one fast hasher, for hash maps keyed by integers, coordinate
-//! bits and short names, where SipHash's protection against chosen keys
+//! bits and short names, where `SipHash`'s protection against chosen keys
 //! costs more than it is worth (a collision costs time, never correctness).
 
 /// A fast, deterministic hasher for the integer and coordinate-bit keys
