@@ -12,7 +12,14 @@ use chrono::NaiveDateTime;
 pub struct History<'a> {
     rows: &'a [ControlRow],
     per_zone: Vec<Vec<usize>>,
+    /// Beside each zone's rows, their `since` and `until` instants, kept
+    /// together so that a lookup (once per streamed incident) reads one
+    /// small array instead of rows spread over memory.
+    spans: Vec<Vec<Span>>,
 }
+
+/// A row's `since` and `until` (`None`: open).
+type Span = (NaiveDateTime, Option<NaiveDateTime>);
 
 /// A moment at which a zone's mapped state (status and forces, see
 /// [`same_state`]) changes.
@@ -66,7 +73,16 @@ impl<'a> History<'a> {
                 ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
             });
         }
-        History { rows, per_zone }
+        let spans = per_zone
+            .iter()
+            .map(|idx| {
+                idx.iter()
+                    .filter_map(|i| rows.get(*i))
+                    .map(|r| (r.since.key(), r.until.as_ref().map(Moment::key)))
+                    .collect()
+            })
+            .collect();
+        History { rows, per_zone, spans }
     }
 
     /// The zone's rows sorted by `since`.
@@ -87,11 +103,10 @@ impl<'a> History<'a> {
     /// given to [`History::new`] (to look up something derived per row).
     #[must_use]
     pub fn state_index_at(&self, zone: usize, t: NaiveDateTime) -> Option<usize> {
-        let idx = self.per_zone.get(zone)?;
-        let n = idx.partition_point(|i| self.rows.get(*i).is_some_and(|r| r.since.key() <= t));
-        idx.get(..n)?.iter().rev().copied().find(|i| {
-            self.rows.get(*i).is_some_and(|r| r.until.as_ref().is_none_or(|u| u.key() > t))
-        })
+        let (idx, spans) = (self.per_zone.get(zone)?, self.spans.get(zone)?);
+        let n = spans.partition_point(|(since, _)| *since <= t);
+        let open = spans.get(..n)?.iter().rposition(|(_, until)| until.is_none_or(|u| u > t))?;
+        idx.get(open).copied()
     }
 
     /// The rows, as given to [`History::new`].
