@@ -28,24 +28,158 @@ struct Root<'a> {
     crs: Option<Value>,
 }
 
+/// The top level of a document whose features were cut out by [`scan`].
+#[derive(Deserialize)]
+struct Members {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(default)]
+    crs: Option<Value>,
+}
+
 /// A document split into its parts.
 pub(crate) struct Document<'a> {
     /// The `type` member.
     pub kind: Option<Value>,
     /// The `crs` member.
     pub crs: Option<Value>,
-    /// Each element of `features` as raw JSON; `None` when `features` is
-    /// missing or not an array.
-    pub features: Option<Vec<&'a RawValue>>,
+    /// Each element of `features` as JSON text (checked when it is parsed);
+    /// `None` when `features` is missing or not an array.
+    pub features: Option<Vec<&'a str>>,
 }
 
 /// Split a document into its members and raw features; `None` when it is
 /// not a JSON object of the plain shape (the caller then reads it as a
 /// `Value`, and reports what is wrong).
 pub(crate) fn split(text: &str) -> Option<Document<'_>> {
+    if let Some((members, features)) = scan(text) {
+        let m: Members = from_object(&members)?;
+        return Some(Document { kind: m.kind, crs: m.crs, features: Some(features) });
+    }
     let root: Root<'_> = from_object(text)?;
-    let features = root.features.and_then(|f| serde_json::from_str(f.get()).ok());
+    let features: Option<Vec<&RawValue>> =
+        root.features.and_then(|f| serde_json::from_str(f.get()).ok());
+    let features = features.map(|f| f.into_iter().map(RawValue::get).collect());
     Some(Document { kind: root.kind, crs: root.crs, features })
+}
+
+/// Cut a document's `features` array into its elements at the bytes,
+/// without parsing them (they are parsed in parallel later): the rest of
+/// the document (with `"features":[]`) and each element's text. `None`
+/// when the top level is not an object with one `features` array, or the
+/// brackets do not balance; the elements' own JSON is checked when each is
+/// parsed.
+fn scan(text: &str) -> Option<(String, Vec<&str>)> {
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    let mut found: Option<(usize, usize, Vec<&str>)> = None;
+    loop {
+        i = skip_ws(b, i);
+        match b.get(i)? {
+            b'}' => break,
+            b',' => {
+                i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let key_end = skip_string(b, i)?;
+        let key = text.get(i + 1..key_end - 1)?;
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        if key == "features" {
+            if found.is_some() || b.get(i) != Some(&b'[') {
+                return None;
+            }
+            let start = i;
+            let mut elements = Vec::new();
+            i += 1;
+            loop {
+                i = skip_ws(b, i);
+                match b.get(i)? {
+                    b']' => break,
+                    b',' => i += 1,
+                    _ => {
+                        let end = skip_value(b, i)?;
+                        elements.push(text.get(i..end)?);
+                        i = end;
+                    }
+                }
+            }
+            i += 1;
+            found = Some((start, i, elements));
+        } else {
+            i = skip_value(b, i)?;
+        }
+    }
+    let (start, end, elements) = found?;
+    let members = format!("{}[]{}", text.get(..start)?, text.get(end..)?);
+    Some((members, elements))
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the string that starts (with its quote) at `i`.
+fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+    let mut at = i + 1;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', b.get(at..)?)?;
+        if b.get(at) == Some(&b'"') {
+            return Some(at + 1);
+        }
+        at += 2; // an escaped character
+    }
+}
+
+/// The index after the value that starts at `i`: a string, an object or
+/// array (brackets balanced, strings skipped), or a literal or number.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut at = i;
+            loop {
+                match b.get(at)? {
+                    b'"' => {
+                        at = skip_string(b, at)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+        }
+        _ => {
+            let rest = b.get(i..)?;
+            let len = rest
+                .iter()
+                .position(|c| matches!(c, b',' | b'}' | b']') || c.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            // a stray `}` or `]` is no value (and must not stall the scan)
+            (len > 0).then_some(i + len)
+        }
+    }
 }
 
 /// One feature, typed.
@@ -79,16 +213,17 @@ pub(crate) enum Geometry<'a> {
 }
 
 impl<'a> Feature<'a> {
-    /// Read one feature from its raw JSON. A feature that is not a plain
-    /// object (repeated members, say) is read as a `Value`, as before.
-    pub fn parse(raw: &'a str) -> Feature<'a> {
+    /// Read one feature from its JSON text. A feature that is not a plain
+    /// object (repeated members, say) is read as a `Value`, as before;
+    /// `None` when the text is not JSON at all.
+    pub fn parse(raw: &'a str) -> Option<Feature<'a>> {
         match from_object::<Typed<'a>>(raw) {
-            Some(t) => Feature {
+            Some(t) => Some(Feature {
                 id: t.id,
                 properties: object(t.properties),
                 geometry: t.geometry.map(Geometry::Raw),
-            },
-            None => Self::from_value(serde_json::from_str(raw).unwrap_or(Value::Null)),
+            }),
+            None => serde_json::from_str(raw).ok().map(Self::from_value),
         }
     }
 
@@ -283,13 +418,15 @@ mod tests {
     fn features_keep_their_parts_either_way() {
         let typed = Feature::parse(
             r#"{"type":"Feature","id":3,"properties":{"name":"Tay"},"geometry":null}"#,
-        );
+        )
+        .unwrap();
         assert_eq!(typed.id, Some(Value::from(3)));
         assert_eq!(typed.properties.get("name"), Some(&Value::from("Tay")));
         assert!(typed.geometry.is_none());
         // a repeated member is not the plain shape: read as a value (last wins)
         let value =
-            Feature::parse(r#"{"id":1,"id":2,"properties":[],"geometry":{"type":"Point"}}"#);
+            Feature::parse(r#"{"id":1,"id":2,"properties":[],"geometry":{"type":"Point"}}"#)
+                .unwrap();
         assert_eq!(value.id, Some(Value::from(2)));
         assert!(value.properties.is_empty());
         assert!(matches!(value.geometry, Some(Geometry::Value(_))));
@@ -297,6 +434,41 @@ mod tests {
         assert_eq!(doc.features.map(|f| f.len()), Some(2));
         assert!(split(r#"{"type":"FeatureCollection","features":{}}"#).unwrap().features.is_none());
         assert!(split("[1]").is_none());
-        assert!(Feature::parse("[3, {}, null]").id.is_none());
+        assert!(Feature::parse("[3, {}, null]").unwrap().id.is_none());
+        assert!(Feature::parse("{\"id\":").is_none());
+    }
+
+    #[test]
+    fn scan_cuts_features_at_the_brackets() {
+        let text = r#" { "crs" : null, "features" : [ {"id":"a]","g":[[1,2]]} , {"id":"\"}"} ,3 ], "type":"FeatureCollection" } "#;
+        let (members, features) = scan(text).unwrap();
+        assert_eq!(features, vec![r#"{"id":"a]","g":[[1,2]]}"#, r#"{"id":"\"}"}"#, "3"]);
+        assert_eq!(members, r#" { "crs" : null, "features" : [], "type":"FeatureCollection" } "#);
+        // not the plain shape: left to serde
+        for odd in [
+            r#"{"features":[1],"features":[2]}"#,
+            r#"{"features":{}}"#,
+            "[1]",
+            r#"{"features":[{]}"#,
+        ] {
+            assert!(scan(odd).is_none(), "{odd}");
+        }
+        assert_eq!(scan(r#"{"type":"Feature"}"#).map(|s| s.1), None);
+    }
+
+    proptest::proptest! {
+        /// On JSON-like noise the scan ends, and what it cuts out are
+        /// exactly the elements serde finds when the document is valid.
+        #[test]
+        fn prop_scan_ends_and_agrees_with_serde(text in r#"\{("features"|"type"|[\[\]{}",:\\ a1])*"#) {
+            if let Some((_, features)) = scan(&text) {
+                if let Ok(v) = serde_json::from_str::<Value>(&text) {
+                    if let Some(expected) = v.get("features").and_then(Value::as_array) {
+                        let got: Vec<Value> = features.iter().filter_map(|f| serde_json::from_str(f).ok()).collect();
+                        proptest::prop_assert_eq!(&got, expected);
+                    }
+                }
+            }
+        }
     }
 }

@@ -345,17 +345,19 @@ fn read_geojson_as(
     // Features are parsed, and their geometries read, reprojected and
     // validated, in parallel (the costly part of 10k zones); keys,
     // duplicates and diagnostics then go in file order.
-    let read: Vec<ReadFeature<'_>> = features
+    let read: Option<Vec<ReadFeature<'_>>> = features
         .into_par_iter()
         .enumerate()
         .map(|(index, feature)| {
+            // `None`: the text is not JSON (the whole file is then read as a
+            // value, which says where)
             let mut feature = match feature {
-                Item::Raw(raw) if parse == Parse::Values => zone_json::Feature::from_value(
-                    serde_json::from_str(raw.get()).unwrap_or(Value::Null),
-                ),
-                Item::Raw(raw) => zone_json::Feature::parse(raw.get()),
-                Item::Value(v) => zone_json::Feature::from_value(v),
-            };
+                Item::Raw(raw) if parse == Parse::Values => {
+                    serde_json::from_str(raw).ok().map(zone_json::Feature::from_value)
+                }
+                Item::Raw(raw) => zone_json::Feature::parse(raw),
+                Item::Value(v) => Some(zone_json::Feature::from_value(v)),
+            }?;
             let mut d = Diagnostics::new();
             let present = feature.geometry.is_some();
             let polygon = feature
@@ -376,9 +378,12 @@ fn read_geojson_as(
                     }
                 })
                 .and_then(|p| set.to_wgs84(p, &at(index), &mut d));
-            (feature, present, polygon, d)
+            Some((feature, present, polygon, d))
         })
         .collect();
+    let Some(read) = read else {
+        return read_geojson_as(path, text, opts, diags, Parse::Values);
+    };
     for (index, (feature, present, polygon, d)) in read.into_iter().enumerate() {
         let at = at(index);
         let Some(key) = set.key(&at, &feature.properties, feature.id.as_ref(), diags) else {
@@ -523,7 +528,7 @@ type ReadFeature<'a> = (zone_json::Feature<'a>, bool, Option<MultiPolygon<f64>>,
 /// A feature of the document: raw JSON to parse in parallel, or a value
 /// when the document had to be read as one.
 enum Item<'a> {
-    Raw(&'a RawValue),
+    Raw(&'a str),
     Value(Value),
 }
 
@@ -581,7 +586,7 @@ fn read_root<'a>(
             }
         }
         Some("Feature") => match serde_json::from_str::<&RawValue>(text) {
-            Ok(raw) => vec![Item::Raw(raw)],
+            Ok(raw) => vec![Item::Raw(raw.get())],
             Err(_) => vec![Item::Value(serde_json::from_str(text).unwrap_or(Value::Null))],
         },
         other => {
@@ -910,6 +915,20 @@ mod tests {
         let first = d.iter().next().unwrap().to_string();
         assert!(first.starts_with("zones.geojson:2:"), "{first}");
         assert!(first.contains("invalid JSON"));
+    }
+
+    #[test]
+    fn bad_json_inside_a_feature_is_located_too() {
+        // the features are cut out at the brackets and parsed one by one;
+        // a bad token inside one still gives the file's line and column
+        let (z, d) = read(
+            "{\"type\":\"FeatureCollection\",\"features\":[\n{\"id\":\"a\",\"geometry\":nul}]}",
+        );
+        assert!(z.is_empty());
+        assert_eq!(d.len(), 1);
+        let first = d.iter().next().unwrap().to_string();
+        assert!(first.starts_with("zones.geojson:2:"), "{first}");
+        assert!(first.contains("invalid JSON"), "{first}");
     }
 
     proptest::proptest! {
