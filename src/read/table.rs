@@ -11,12 +11,18 @@ use crate::error::{Diagnostic, Diagnostics, Location};
 use std::path::{Path, PathBuf};
 
 /// A record of a table with the line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The fields are kept in one text buffer with their end offsets (two
+/// allocations per record, not one per cell: a country's incidents have
+/// millions of records).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
     /// 1-based line where the record starts.
     pub line: u64,
-    /// The fields, trimmed of surrounding whitespace.
-    pub fields: Vec<String>,
+    /// The fields, trimmed of surrounding whitespace, one after another.
+    text: Box<str>,
+    /// Where each field ends in `text`.
+    ends: Box<[u32]>,
 }
 
 /// Fields of one record by 0-based column: a [`Row`] of a loaded table, or
@@ -40,16 +46,55 @@ impl Fields for csv::StringRecord {
 }
 
 impl Row {
+    /// A row of `fields`, each trimmed; a line break inside a field reads as
+    /// `\n`, whatever the file uses. `None` when the record is longer than
+    /// 4 GiB.
+    pub fn new<'f>(line: u64, fields: impl IntoIterator<Item = &'f str>) -> Option<Row> {
+        let fields = fields.into_iter();
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(fields.size_hint().0);
+        for f in fields {
+            let f = f.trim();
+            if f.contains('\r') {
+                text.push_str(&f.replace("\r\n", "\n"));
+            } else {
+                text.push_str(f);
+            }
+            ends.push(u32::try_from(text.len()).ok()?);
+        }
+        Some(Row { line, text: text.into_boxed_str(), ends: ends.into_boxed_slice() })
+    }
+
     /// The field at a 0-based column, or `""` when the row is short.
     #[must_use]
     pub fn get(&self, column: usize) -> &str {
-        self.fields.get(column).map_or("", String::as_str)
+        let Some(end) = self.ends.get(column) else { return "" };
+        let start = column.checked_sub(1).and_then(|c| self.ends.get(c)).map_or(0, |s| *s);
+        self.text.get(start as usize..*end as usize).unwrap_or("")
     }
 
     /// The non-empty field at a column, if any.
     #[must_use]
     pub fn value(&self, column: Option<usize>) -> Option<&str> {
         column.map(|c| self.get(c)).filter(|s| !s.is_empty())
+    }
+
+    /// The number of fields.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The fields in order.
+    #[must_use]
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|c| self.get(c))
     }
 }
 
@@ -192,7 +237,7 @@ fn swallowed_rows(
     }
     let d = char::from(delimiter);
     rows.retain(|row| {
-        let bad = row.fields.iter().enumerate().find_map(|(c, f)| {
+        let bad = row.fields().enumerate().find_map(|(c, f)| {
             let rows_inside = f.lines().skip(1).filter(|l| l.matches(d).count() >= needed).count();
             (rows_inside > 0).then_some((c, rows_inside, f.lines().count()))
         });
@@ -213,7 +258,7 @@ fn swallowed_rows(
 }
 
 fn memchr_all(text: &[u8]) -> Vec<usize> {
-    text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
+    memchr::memchr_iter(b'\n', text).collect()
 }
 
 impl Table {
@@ -324,43 +369,40 @@ impl Table {
                 }
             }
             let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-            // A line break inside a quoted field reads as `\n`, whatever the file uses.
-            let fields: Vec<String> = record
-                .iter()
-                .map(|f| {
-                    let f = f.trim();
-                    if f.contains('\r') {
-                        f.replace("\r\n", "\n")
-                    } else {
-                        f.to_string()
-                    }
-                })
-                .collect();
-            if fields.iter().all(String::is_empty) {
+            let Some(row) = Row::new(line, &record) else {
+                diags.push(
+                    Diagnostic::error(
+                        Location::Record { path: path.to_path_buf(), line },
+                        "unreadable record",
+                    )
+                    .with_value("record longer than 4 GiB"),
+                );
+                continue;
+            };
+            if row.fields().all(str::is_empty) {
                 continue;
             }
             match &headers {
                 None => {
-                    if fields.first().is_some_and(|f| f.starts_with('#')) {
+                    if row.get(0).starts_with('#') {
                         continue; // a comment line before the header
                     }
-                    headers = Some(fields);
+                    headers = Some(row.fields().map(str::to_string).collect());
                 }
                 Some(h) => {
                     // An HXL hashtag row right under the header.
                     if rows.is_empty()
-                        && fields.iter().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'))
+                        && row.fields().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'))
                     {
                         continue;
                     }
-                    if fields.len() > h.len() && fields.iter().skip(h.len()).any(|f| !f.is_empty())
-                    {
+                    if row.len() > h.len() && row.fields().skip(h.len()).any(|f| !f.is_empty()) {
                         diags.push(
                             Diagnostic::error(
                                 Location::Record { path: path.to_path_buf(), line },
                                 format!(
                                     "row has {} fields but the header has {}",
-                                    fields.len(),
+                                    row.len(),
                                     h.len()
                                 ),
                             )
@@ -368,7 +410,7 @@ impl Table {
                         );
                         continue;
                     }
-                    rows.push(Row { line, fields });
+                    rows.push(row);
                 }
             }
         }
