@@ -8,6 +8,7 @@
 
 use super::decode::{decode_declared, Encoding};
 use crate::error::{Diagnostic, Diagnostics, Location};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A record of a table with the line it starts on.
@@ -192,10 +193,21 @@ impl LineIndex<'_> {
 }
 
 /// Where a quote that is never closed opens: the byte offset, if the text
-/// ends inside a quoted field. Follows `csv`'s rules: a quote opens a
-/// quoted field only at the start of a field, `""` inside one is a literal
-/// quote, and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
+/// ends inside a quoted field. See [`scan_quotes`].
+#[cfg(test)]
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    scan_quotes(text, delimiter, usize::MAX).0
+}
+
+/// Follow the quotes of a table as `csv` reads them: a quote opens a quoted
+/// field only at the start of a field, `""` inside one is a literal quote,
+/// and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
+///
+/// Gives where a quote that is never closed opens (the byte offset, if the
+/// text ends inside a quoted field), and the offsets where records start
+/// about every `piece` bytes (just after a line break outside quotes), so
+/// that the pieces between them can be parsed apart.
+fn scan_quotes(text: &str, delimiter: u8, piece: usize) -> (Option<usize>, Vec<usize>) {
     #[derive(Clone, Copy)]
     enum State {
         Start,
@@ -203,8 +215,21 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
         Quoted(usize),
         QuoteInQuoted(usize),
     }
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut next_cut = piece;
     let mut state = State::Start;
-    for (i, b) in text.bytes().enumerate() {
+    let mut i = 0;
+    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+        // Inside a field, jump to the next byte that can change the state.
+        let skip = match state {
+            State::Quoted(_) => memchr::memchr(b'"', rest),
+            State::Unquoted => memchr::memchr3(delimiter, b'\n', b'\r', rest),
+            State::Start | State::QuoteInQuoted(_) => Some(0),
+        };
+        let Some(skip) = skip else { break };
+        i += skip;
+        let Some(&b) = bytes.get(i) else { break };
         let boundary = b == delimiter || b == b'\n' || b == b'\r';
         state = match state {
             State::Start if b == b'"' => State::Quoted(i),
@@ -214,11 +239,86 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
             State::Quoted(o) if b == b'"' => State::QuoteInQuoted(o),
             State::Quoted(o) => State::Quoted(o),
         };
+        i += 1;
+        if b == b'\n' && i >= next_cut && matches!(state, State::Start) && i < bytes.len() {
+            cuts.push(i);
+            next_cut = i.saturating_add(piece);
+        }
     }
     match state {
-        State::Quoted(o) => Some(o),
-        _ => None,
+        State::Quoted(o) => (Some(o), cuts),
+        _ => (None, cuts),
     }
+}
+
+/// Bytes of text per piece parsed in parallel.
+const PIECE: usize = 1 << 22;
+
+/// A record as read, before the header and the row checks.
+#[derive(Debug, PartialEq, Eq)]
+enum Record {
+    /// A record with a non-empty field.
+    Row(Row),
+    /// A record `csv` could not read: its line and the error.
+    Unreadable(u64, String),
+}
+
+/// The records of a table's text in order, read in pieces of about `piece`
+/// bytes in parallel (a country's incidents are hundreds of megabytes), and
+/// where a quote that is never closed opens.
+fn read_records(
+    text: &str,
+    delimiter: u8,
+    piece: usize,
+    lines: &LineIndex<'_>,
+) -> (Option<usize>, Vec<Record>) {
+    let (unclosed, cuts) = scan_quotes(text, delimiter, piece);
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+    let bounds: Vec<(usize, usize)> = starts.zip(ends).collect();
+    let pieces: Vec<Vec<Record>> = bounds
+        .par_iter()
+        .map(|&(start, end)| {
+            read_piece(text.get(start..end).unwrap_or(""), start, delimiter, lines)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for p in pieces {
+        records.extend(p);
+    }
+    (unclosed, records)
+}
+
+/// Read the records of `piece`, which starts at byte `offset` of the text
+/// `lines` indexes; records whose fields are all empty are left out.
+fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) -> Vec<Record> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(None)
+        .from_reader(piece.as_bytes());
+    let line_at = |p: &csv::Position| lines.line_at(p.byte().saturating_add(offset as u64));
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, line_at);
+                out.push(Record::Unreadable(line, e.to_string()));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, line_at);
+        match Row::new(line, &record) {
+            Some(row) if row.fields().all(str::is_empty) => {}
+            Some(row) => out.push(Record::Row(row)),
+            None => out.push(Record::Unreadable(line, "record longer than 4 GiB".into())),
+        }
+    }
+    out
 }
 
 /// Report quoted fields that swallowed whole rows: a field spanning lines
@@ -237,6 +337,9 @@ fn swallowed_rows(
     }
     let d = char::from(delimiter);
     rows.retain(|row| {
+        if !row.text.contains('\n') {
+            return true; // no field spans lines
+        }
         let bad = row.fields().enumerate().find_map(|(c, f)| {
             let rows_inside = f.lines().skip(1).filter(|l| l.matches(d).count() >= needed).count();
             (rows_inside > 0).then_some((c, rows_inside, f.lines().count()))
@@ -341,47 +444,25 @@ impl Table {
             return None;
         }
         let delimiter = sniff_delimiter(&text);
-        let unclosed = unclosed_quote(&text, delimiter);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .comment(None)
-            .from_reader(text.as_bytes());
         let lines = LineIndex::new(&text);
+        let (unclosed, records) = read_records(&text, delimiter, PIECE, &lines);
         let mut headers: Option<Vec<String>> = None;
-        let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            let row = match record {
+                Record::Row(row) => row,
+                Record::Unreadable(line, error) => {
                     diags.push(
                         Diagnostic::error(
                             Location::Record { path: path.to_path_buf(), line },
                             "unreadable record",
                         )
-                        .with_value(e.to_string()),
+                        .with_value(error),
                     );
                     continue;
                 }
-            }
-            let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-            let Some(row) = Row::new(line, &record) else {
-                diags.push(
-                    Diagnostic::error(
-                        Location::Record { path: path.to_path_buf(), line },
-                        "unreadable record",
-                    )
-                    .with_value("record longer than 4 GiB"),
-                );
-                continue;
             };
-            if row.fields().all(str::is_empty) {
-                continue;
-            }
+            let line = row.line;
             match &headers {
                 None => {
                     if row.get(0).starts_with('#') {
@@ -483,6 +564,7 @@ pub fn missing_column(path: &Path, headers: &[String], name: &str) -> Diagnostic
 
 #[cfg(test)]
 mod tests {
+    use super::super::decode::decode;
     use super::*;
 
     fn table(text: &str) -> (Option<Table>, Diagnostics) {
@@ -609,6 +691,59 @@ mod tests {
         assert_eq!(t.column(&["x"]), None);
     }
 
+    /// The records of `text` read in one piece and cut at every line they can be.
+    fn pieces_agree(text: &str) -> Vec<Record> {
+        let lines = LineIndex::new(text);
+        let delimiter = sniff_delimiter(text);
+        let whole = read_records(text, delimiter, usize::MAX, &lines);
+        let cut = read_records(text, delimiter, 1, &lines);
+        assert_eq!(whole, cut, "{text:?}");
+        whole.1
+    }
+
+    #[test]
+    fn pieces_read_as_the_whole_text() {
+        let text = "id,note\r\n1,\"two\r\nlines\"\r\n\r\n2,\"a \"\"quoted\"\"\nword\"\n3,x\"y\n\n4,\"open\n5,z\n";
+        let records = pieces_agree(text);
+        assert_eq!(records.len(), 5);
+        let (_, cuts) = scan_quotes(text, b',', 1);
+        assert_eq!(cuts, vec![9, 25, 27, 49, 55, 56]);
+        // the real exports (ACLED, UCDP, GDAL's odd fixtures), cut every 4 KiB
+        let root = std::env::var_os("FRONTLINE_SHARED_DATA").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"),
+            PathBuf::from,
+        );
+        let mut files = 0;
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            for e in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+                if e.path().extension().is_none_or(|x| x != "csv") {
+                    continue;
+                }
+                let text = decode(&std::fs::read(e.path()).unwrap()).text;
+                let lines = LineIndex::new(&text);
+                let d = sniff_delimiter(&text);
+                let whole = read_records(&text, d, usize::MAX, &lines);
+                assert_eq!(whole, read_records(&text, d, 4096, &lines), "{}", e.path().display());
+                files += 1;
+            }
+        }
+        assert!(files == 0 || files >= 20, "{files} files");
+        if files == 0 {
+            eprintln!("skipped: no shared data at {}", root.display());
+        }
+    }
+
+    #[test]
+    fn rows_keep_trimmed_fields() {
+        let row = Row::new(7, [" a ", "", "b\r\nc", "é "]).unwrap();
+        assert_eq!(row.fields().collect::<Vec<_>>(), vec!["a", "", "b\nc", "é"]);
+        assert_eq!(
+            (row.len(), row.get(4), row.value(Some(1)), row.value(Some(3))),
+            (4, "", None, Some("é"))
+        );
+        assert!(Row::default().is_empty() && Row::default().get(0).is_empty());
+    }
+
     proptest::proptest! {
         #[test]
         fn prop_reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
@@ -620,6 +755,23 @@ mod tests {
         fn prop_csvish_text_never_panics(text in "[a1,;|\t\"\r\n# ]{0,200}") {
             let mut d = Diagnostics::new();
             let _ = Table::from_bytes(Path::new("f.csv"), text.as_bytes(), &mut d);
+        }
+
+        #[test]
+        fn prop_pieces_read_as_the_whole_text(text in "[aé1,;\t\" \r\n]{0,300}") {
+            pieces_agree(&text);
+        }
+
+        #[test]
+        fn prop_row_fields_are_the_trimmed_inputs(
+            fields in proptest::collection::vec("[ a\r\né,]{0,12}", 0..12)
+        ) {
+            let row = Row::new(1, fields.iter().map(String::as_str)).unwrap();
+            proptest::prop_assert_eq!(row.len(), fields.len());
+            for (i, f) in fields.iter().enumerate() {
+                proptest::prop_assert_eq!(row.get(i), f.trim().replace("\r\n", "\n"));
+            }
+            proptest::prop_assert_eq!(row.get(fields.len()), "");
         }
     }
 }
