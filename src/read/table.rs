@@ -702,6 +702,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::print_stderr)] // why: says the shared data was not there
     fn pieces_read_as_the_whole_text() {
         let text = "id,note\r\n1,\"two\r\nlines\"\r\n\r\n2,\"a \"\"quoted\"\"\nword\"\n3,x\"y\n\n4,\"open\n5,z\n";
         let records = pieces_agree(text);
