@@ -645,7 +645,7 @@ impl IncidentReader<'_> {
 
 /// Read all incidents of a table. `zones` and `names` resolve `place`.
 pub fn read(
-    table: &Table,
+    table: Table,
     zones: &[Zone],
     names: &NameIndex,
     date_format: Option<&str>,
@@ -653,8 +653,9 @@ pub fn read(
     crs: Option<&Transform>,
     diags: &mut Diagnostics,
 ) -> Vec<Incident> {
-    let Some(columns) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
-    let dates = date_parser(table, &[Some(columns.date)], date_format, diags);
+    let Some(columns) = IncidentColumns::detect(&table, preset, diags) else { return Vec::new() };
+    let dates = date_parser(&table, &[Some(columns.date)], date_format, diags);
+    let schema = Arc::new(Schema::new(&table.headers, &columns, table.decimal_comma));
     let reader = IncidentReader {
         path: &table.path,
         columns,
@@ -666,7 +667,7 @@ pub fn read(
     };
     // Rows are parsed in parallel (a country's history has millions); ids
     // and diagnostics are then taken in file order.
-    let parsed: Vec<(Option<(Located, String)>, Diagnostics)> = table
+    let (parsed, problems): (Vec<Option<(Located, String)>>, Vec<Diagnostics>) = table
         .rows
         .par_iter()
         .map(|row| {
@@ -674,32 +675,40 @@ pub fn read(
             let located = reader.locate(row, row.line, &mut d);
             (located.map(|l| (l, reader.id(row, row.line))), d)
         })
-        .collect();
-    let mut keep = Vec::with_capacity(parsed.len());
-    let mut ids = std::collections::HashMap::new();
-    for ((located, d), row) in parsed.into_iter().zip(&table.rows) {
+        .unzip();
+    let mut keep = vec![false; parsed.len()];
+    let mut ids: std::collections::HashMap<&str, u64> =
+        std::collections::HashMap::with_capacity(parsed.len());
+    for (((located, d), row), keep) in parsed.iter().zip(problems).zip(&table.rows).zip(&mut keep) {
         diags.extend(d);
-        let Some((located, id)) = located else { continue };
-        if let Some(first) = ids.insert(id.clone(), row.line) {
+        let Some((_, id)) = located else { continue };
+        if let Some(first) = ids.insert(id, row.line) {
             diags.push(
                 Diagnostic::error(reader.id_location(row.line), "duplicate incident id")
-                    .with_value(&id)
+                    .with_value(id)
                     .with_hint(format!("line {first} has the same id")),
             );
             continue;
         }
-        keep.push((row, located, id));
+        *keep = true;
     }
-    let schema = Arc::new(Schema::new(&table.headers, &reader.columns, table.decimal_comma));
-    keep.into_par_iter()
-        .map(|(row, located, id)| Incident {
-            id,
-            date: located.date,
-            point: located.point,
-            precision: located.precision,
-            place_zone: located.place_zone,
-            properties: Properties { schema: Arc::clone(&schema), row: row.clone() },
-            line: row.line,
+    drop(ids);
+    // The rows move into the incidents: their text is the properties'.
+    parsed
+        .into_par_iter()
+        .zip(table.rows)
+        .zip(keep)
+        .filter_map(|((located, row), keep)| {
+            let (located, id) = located.filter(|_| keep)?;
+            Some(Incident {
+                id,
+                date: located.date,
+                point: located.point,
+                precision: located.precision,
+                place_zone: located.place_zone,
+                line: row.line,
+                properties: Properties { schema: Arc::clone(&schema), row },
+            })
         })
         .collect()
 }
@@ -756,7 +765,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
-        (read(&t, &z, &n, None, None, None, &mut d), d)
+        (read(t, &z, &n, None, None, None, &mut d), d)
     }
 
     #[test]

@@ -51,8 +51,21 @@ impl Row {
     /// `\n`, whatever the file uses. `None` when the record is longer than
     /// 4 GiB.
     pub fn new<'f>(line: u64, fields: impl IntoIterator<Item = &'f str>) -> Option<Row> {
+        Row::with_capacity(line, fields, 0)
+    }
+
+    /// A row of a record read by `csv`, its text allocated once.
+    fn from_record(line: u64, record: &csv::StringRecord) -> Option<Row> {
+        Row::with_capacity(line, record, record.as_byte_record().as_slice().len())
+    }
+
+    fn with_capacity<'f>(
+        line: u64,
+        fields: impl IntoIterator<Item = &'f str>,
+        capacity: usize,
+    ) -> Option<Row> {
         let fields = fields.into_iter();
-        let mut text = String::new();
+        let mut text = String::with_capacity(capacity);
         let mut ends = Vec::with_capacity(fields.size_hint().0);
         for f in fields {
             let f = f.trim();
@@ -312,7 +325,7 @@ fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) 
             }
         }
         let line = record.position().map_or(0, line_at);
-        match Row::new(line, &record) {
+        match Row::from_record(line, &record) {
             Some(row) if row.fields().all(str::is_empty) => {}
             Some(row) => out.push(Record::Row(row)),
             None => out.push(Record::Unreadable(line, "record longer than 4 GiB".into())),

@@ -15,7 +15,7 @@ fn read(rel: &str, preset: Option<Preset>) -> Option<(Vec<Incident>, Diagnostics
     let mut d = Diagnostics::new();
     let shown = Path::new(path.file_name().unwrap());
     let t = Table::from_bytes(shown, &bytes, &mut d).expect("a table");
-    let inc = incidents::read(&t, &[], &NameIndex::new(), None, preset, None, &mut d);
+    let inc = incidents::read(t, &[], &NameIndex::new(), None, preset, None, &mut d);
     Some((inc, d))
 }
 
@@ -138,7 +138,7 @@ fn csv2geojson_coordinates_match_exactly() {
             .collect();
         let mut diags = Diagnostics::new();
         let t = Table::from_bytes(Path::new(input), dated.as_bytes(), &mut diags).unwrap();
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut diags);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut diags);
         assert!(diags.is_empty(), "{input}: {:?}", messages(&diags));
         let want: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(expected)).unwrap()).unwrap();
@@ -169,7 +169,7 @@ fn csv2geojson_bad_coordinates_are_located() {
             .collect();
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new(input), dated.as_bytes(), &mut d).unwrap();
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut d);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut d);
         assert!(inc.is_empty(), "{input}");
         out.extend(messages(&d));
     }
@@ -242,7 +242,7 @@ fn messy_fixtures_read_or_are_reported() {
             char::from(t.delimiter),
             if t.decimal_comma { ", decimal comma" } else { "" }
         ));
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut d);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut d);
         for i in &inc {
             let text = |k: &str| i.properties.value(k).as_str().unwrap_or("").replace('\n', "\\n");
             out.push(format!(
