@@ -1,17 +1,22 @@
 //! `build`: a project in, every layer in every requested format out.
 //!
 //! Every layer is built once and sorted by id; then each format renders the
-//! whole set (see `crate::write::Format::render`). All outputs are rendered in
-//! memory first and only then written, each atomically, so a failed build
-//! leaves the previous files untouched. Layers are built, and formats
-//! rendered, in parallel; the output does not depend on the number of threads.
+//! whole set (see `crate::write::Format::render`). Every output is written
+//! into a temporary file beside its target (GeoJSON layers as they are
+//! rendered, so hundreds of megabytes of incidents are never all in memory),
+//! and the targets are replaced only once every file is written and synced,
+//! so a failed build leaves the previous files untouched. Layers are built,
+//! and formats rendered, in parallel; the output does not depend on the
+//! number of threads.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Project;
+use crate::write::atomic::{self, AtomicFile};
 use crate::write::geojson::natural_cmp;
-use crate::write::{atomic, Format};
+use crate::write::{self, Format};
 use rayon::prelude::*;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// What a build wrote.
@@ -64,21 +69,54 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let kinds: Vec<LayerKind> =
         LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
     let layers = layers_of(&snapshot, &kinds)?;
-    let outputs = formats
+    let staged = formats
         .par_iter()
-        .map(|format| format.render(&snapshot, &layers))
+        .map(|format| stage(*format, &snapshot, &layers, out_dir))
         .collect::<Result<Vec<_>>>()?;
-    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut files = Vec::new();
-    for out in outputs.into_iter().flatten() {
-        let path = out_dir.join(&out.name);
-        files.push((path.clone(), out.features));
-        rendered.push((path, out.bytes));
+    let mut temps = Vec::new();
+    for (path, features, file) in staged.into_iter().flatten() {
+        files.push((path, features));
+        temps.push(file);
     }
-    atomic::write_all(&rendered)?;
+    atomic::commit_all(temps)?;
     Ok(BuildReport {
         as_of: snapshot.as_of.to_iso(),
         since: snapshot.since.as_ref().map(crate::model::Moment::to_iso),
         files,
     })
+}
+
+/// Write the files of one format into temporary files beside their
+/// targets: GeoJSON layers as they are rendered, other formats rendered in
+/// memory first.
+fn stage(
+    format: Format,
+    snapshot: &Snapshot<'_>,
+    layers: &[(LayerKind, Vec<Feature>)],
+    out_dir: &Path,
+) -> Result<Vec<(PathBuf, usize, AtomicFile)>> {
+    let Some((flavor, ext)) = format.geojson() else {
+        return format
+            .render(snapshot, layers)?
+            .into_iter()
+            .map(|out| {
+                let path = out_dir.join(&out.name);
+                let mut file = AtomicFile::create(&path)?;
+                file.write_all(&out.bytes).map_err(|e| Error::io(&path, e))?;
+                Ok((path, out.features, file))
+            })
+            .collect();
+    };
+    write::geojson_layers(layers, ext)
+        .into_par_iter()
+        .map(|(_, name, features)| {
+            let path = out_dir.join(name);
+            let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
+            let (file, count) = write::write_geojson_layer(snapshot, features, flavor, file)
+                .map_err(|e| Error::io(&path, e))?;
+            let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+            Ok((path, count, file))
+        })
+        .collect()
 }

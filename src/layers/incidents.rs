@@ -15,6 +15,7 @@ use geo::Point;
 use rayon::prelude::*;
 use serde_json::Map;
 use serde_json::Value;
+use std::io::Write;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
 #[must_use]
@@ -190,37 +191,49 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
 /// # Errors
 ///
 /// I/O errors of the in-memory writer (none in practice).
-pub fn render(
+pub fn render<W: Write + Send>(
     s: &Snapshot<'_>,
     meta: &Map<String, Value>,
     precision: u8,
     flavor: Flavor,
-) -> std::io::Result<(Vec<u8>, usize)> {
+    out: W,
+) -> std::io::Result<(W, usize)> {
     let p = s.project;
     let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let fragments = chosen
-        .par_chunks(2048)
-        .map(|run| {
-            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            for inc in run {
-                let (schema, row) = inc.properties.parts();
-                let kind = schema.kind(row);
-                let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-                let entries = tags.entries();
-                let props = schema.entries(row, &entries);
-                fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), props)?;
-            }
-            Ok(fw.into_fragment())
-        })
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let mut fw = FeatureWriter::begin(Vec::new(), precision, flavor, Some(meta))?;
-    for (bytes, count) in &fragments {
+    let run = |run: &[&Incident]| -> std::io::Result<(Vec<u8>, usize)> {
+        let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+        for inc in run {
+            let (schema, row) = inc.properties.parts();
+            let kind = schema.kind(row);
+            let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+            let entries = tags.entries();
+            let props = schema.entries(row, &entries);
+            fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), props)?;
+        }
+        Ok(fw.into_fragment())
+    };
+    let mut fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
+    // A group of runs is rendered while the one before is written: the
+    // output (hundreds of megabytes for a country) is never all in memory.
+    let mut written: Vec<(Vec<u8>, usize)> = Vec::new();
+    for group in chosen.chunks(RUN * 32) {
+        let (rendered, wrote) = rayon::join(
+            || group.par_chunks(RUN).map(run).collect::<std::io::Result<Vec<_>>>(),
+            || written.iter().try_for_each(|(bytes, count)| fw.append(bytes, *count)),
+        );
+        wrote?;
+        written = rendered?;
+    }
+    for (bytes, count) in &written {
         fw.append(bytes, *count)?;
     }
     Ok((fw.finish()?, chosen.len()))
 }
+
+/// Incidents per piece rendered on one thread.
+const RUN: usize = 2048;
 
 #[cfg(test)]
 mod tests {
