@@ -93,6 +93,11 @@ fn ring_position(ring: &[Coord<f64>], p: Coord<f64>) -> Position {
     let mut winding = 0i32;
     for (a, b) in ring.iter().zip(ring.iter().skip(1)) {
         let (a, b) = (*a, *b);
+        // An edge wholly above, below or left of the point neither touches it
+        // nor crosses the rightward ray: skip the exact predicate.
+        if (a.y > p.y && b.y > p.y) || (a.y < p.y && b.y < p.y) || (a.x < p.x && b.x < p.x) {
+            continue;
+        }
         let orientation = RobustKernel::orient2d(a, b, p);
         if orientation == Orientation::Collinear
             && p.x >= a.x.min(b.x)

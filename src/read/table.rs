@@ -199,6 +199,24 @@ impl<'a> LineIndex<'a> {
 }
 
 impl LineIndex<'_> {
+    /// [`LineIndex::line_at`] for records met in order: `cursor` counts the
+    /// newlines already passed and only moves forward (a binary search per
+    /// record costs more than the walk over a country's millions of rows).
+    fn line_after(&self, byte: u64, cursor: &mut usize) -> u64 {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
+        while self.text.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            at += 1;
+        }
+        if cursor.checked_sub(1).and_then(|c| self.newlines.get(c)).is_some_and(|n| *n >= at) {
+            // behind the cursor (never for records in order): search
+            *cursor = self.newlines.partition_point(|n| *n < at);
+        }
+        while self.newlines.get(*cursor).is_some_and(|n| *n < at) {
+            *cursor += 1;
+        }
+        *cursor as u64 + 1
+    }
+
     /// The 1-based line of a byte offset (no skipping of line breaks).
     fn line_of(&self, byte: usize) -> u64 {
         self.newlines.partition_point(|n| *n < byte) as u64 + 1
@@ -312,6 +330,7 @@ fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) 
         .comment(None)
         .from_reader(piece.as_bytes());
     let line_at = |p: &csv::Position| lines.line_at(p.byte().saturating_add(offset as u64));
+    let mut cursor = lines.newlines.partition_point(|n| *n < offset);
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -324,7 +343,9 @@ fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) 
                 continue;
             }
         }
-        let line = record.position().map_or(0, line_at);
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_after(p.byte().saturating_add(offset as u64), &mut cursor));
         match Row::from_record(line, &record) {
             Some(row) if row.fields().all(str::is_empty) => {}
             Some(row) => out.push(Record::Row(row)),
@@ -774,6 +795,30 @@ mod tests {
         #[test]
         fn prop_pieces_read_as_the_whole_text(text in "[aé1,;\t\" \r\n]{0,300}") {
             pieces_agree(&text);
+        }
+
+        #[test]
+        fn prop_rows_start_on_the_line_after_the_newlines_before_them(
+            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40),
+            piece in 1usize..64,
+        ) {
+            use std::fmt::Write as _;
+            let mut text = String::from("id,note\n");
+            let mut expected = Vec::new();
+            for (i, (note, end)) in rows.iter().enumerate() {
+                expected.push(text.matches('\n').count() as u64 + 1);
+                let note = ["x", "\"a\nb\"", "\"a\r\nb\""][*note];
+                let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
+                write!(text, "{i},{note}{end}").unwrap();
+            }
+            let lines = LineIndex::new(&text);
+            let (_, records) = read_records(&text, b',', piece, &lines);
+            let got: Vec<u64> = records
+                .iter()
+                .skip(1)
+                .map(|r| match r { Record::Row(r) => r.line, Record::Unreadable(l, _) => *l })
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
         }
 
         #[test]
