@@ -14,6 +14,7 @@ use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Project;
 use crate::write::atomic::{self, AtomicFile};
 use crate::write::geojson::natural_cmp;
+use crate::write::geojson::Flavor;
 use crate::write::{self, Format};
 use rayon::prelude::*;
 use std::io::{BufWriter, Write};
@@ -68,10 +69,27 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let direct = formats.iter().all(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
     let kinds: Vec<LayerKind> =
         LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
-    let layers = layers_of(&snapshot, &kinds)?;
+    // Those incidents are rendered while the other layers are built.
+    let (layers, incidents) = rayon::join(
+        || layers_of(&snapshot, &kinds),
+        || {
+            formats
+                .par_iter()
+                .map(|format| match format.geojson().filter(|_| direct) {
+                    Some((flavor, ext)) => {
+                        let path = out_dir.join(write::geojson_name(LayerKind::Incidents, ext));
+                        geojson_file(&snapshot, path, None, flavor).map(Some)
+                    }
+                    None => Ok(None),
+                })
+                .collect::<Result<Vec<_>>>()
+        },
+    );
+    let (layers, incidents) = (layers?, incidents?);
     let staged = formats
         .par_iter()
-        .map(|format| stage(*format, &snapshot, &layers, out_dir))
+        .zip(incidents)
+        .map(|(format, incidents)| stage(*format, &snapshot, &layers, out_dir, incidents))
         .collect::<Result<Vec<_>>>()?;
     let mut files = Vec::new();
     let mut temps = Vec::new();
@@ -87,15 +105,21 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     })
 }
 
+/// A file written into a temporary file beside its target, with its
+/// feature count.
+type Staged = (PathBuf, usize, AtomicFile);
+
 /// Write the files of one format into temporary files beside their
 /// targets: GeoJSON layers as they are rendered, other formats rendered in
-/// memory first.
+/// memory first. `incidents` is the format's incidents file when it was
+/// written already, straight from the model.
 fn stage(
     format: Format,
     snapshot: &Snapshot<'_>,
     layers: &[(LayerKind, Vec<Feature>)],
     out_dir: &Path,
-) -> Result<Vec<(PathBuf, usize, AtomicFile)>> {
+    mut incidents: Option<Staged>,
+) -> Result<Vec<Staged>> {
     let Some((flavor, ext)) = format.geojson() else {
         return format
             .render(snapshot, layers)?
@@ -108,15 +132,27 @@ fn stage(
             })
             .collect();
     };
-    write::geojson_layers(layers, ext)
+    let files = write::geojson_layers(layers, ext)
         .into_par_iter()
         .map(|(_, name, features)| {
-            let path = out_dir.join(name);
-            let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
-            let (file, count) = write::write_geojson_layer(snapshot, features, flavor, file)
-                .map_err(|e| Error::io(&path, e))?;
-            let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
-            Ok((path, count, file))
+            let Some(features) = features else { return Ok(None) };
+            geojson_file(snapshot, out_dir.join(name), Some(features), flavor).map(Some)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(files.into_iter().filter_map(|f| f.or_else(|| incidents.take())).collect())
+}
+
+/// Write one GeoJSON layer (`None`: the incidents, from the model) into a
+/// temporary file beside `path` as it is rendered.
+fn geojson_file(
+    snapshot: &Snapshot<'_>,
+    path: PathBuf,
+    features: Option<&[Feature]>,
+    flavor: Flavor,
+) -> Result<Staged> {
+    let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
+    let (file, count) = write::write_geojson_layer(snapshot, features, flavor, file)
+        .map_err(|e| Error::io(&path, e))?;
+    let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+    Ok((path, count, file))
 }

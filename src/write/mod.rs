@@ -172,9 +172,15 @@ pub fn geojson_layers<'l>(
                 None if kind == LayerKind::Incidents => None,
                 None => return None,
             };
-            Some((kind, format!("{}.{ext}", kind.name()), features))
+            Some((kind, geojson_name(kind, ext), features))
         })
         .collect()
+}
+
+/// The file name of a layer in a GeoJSON format (`control.geojson`).
+#[must_use]
+pub fn geojson_name(kind: LayerKind, ext: &str) -> String {
+    format!("{}.{ext}", kind.name())
 }
 
 /// Write one layer of [`geojson_layers`] as GeoJSON into `out` (`None`
