@@ -12,6 +12,9 @@ use chrono::NaiveDateTime;
 pub struct History<'a> {
     rows: &'a [ControlRow],
     per_zone: Vec<Vec<usize>>,
+    /// The `since` and `until` of each row of `per_zone`, side by side: a
+    /// lookup (millions, one per incident) reads them without visiting rows.
+    spans: Vec<Vec<(NaiveDateTime, Option<NaiveDateTime>)>>,
 }
 
 /// A moment at which a zone's mapped state (status and forces, see
@@ -66,7 +69,16 @@ impl<'a> History<'a> {
                 ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
             });
         }
-        History { rows, per_zone }
+        let spans = per_zone
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|i| rows.get(*i))
+                    .map(|r| (r.since.key(), r.until.as_ref().map(Moment::key)))
+                    .collect()
+            })
+            .collect();
+        History { rows, per_zone, spans }
     }
 
     /// The zone's rows sorted by `since`.
@@ -87,11 +99,14 @@ impl<'a> History<'a> {
     /// given to [`History::new`] (to look up something derived per row).
     #[must_use]
     pub fn state_index_at(&self, zone: usize, t: NaiveDateTime) -> Option<usize> {
-        let idx = self.per_zone.get(zone)?;
-        let n = idx.partition_point(|i| self.rows.get(*i).is_some_and(|r| r.since.key() <= t));
-        idx.get(..n)?.iter().rev().copied().find(|i| {
-            self.rows.get(*i).is_some_and(|r| r.until.as_ref().is_none_or(|u| u.key() > t))
-        })
+        let (idx, spans) = (self.per_zone.get(zone)?, self.spans.get(zone)?);
+        let n = spans.partition_point(|(since, _)| *since <= t);
+        let (idx, spans) = (idx.get(..n)?, spans.get(..n)?);
+        idx.iter()
+            .zip(spans)
+            .rev()
+            .find(|(_, (_, until))| until.is_none_or(|u| u > t))
+            .map(|(i, _)| *i)
     }
 
     /// The rows, as given to [`History::new`].
