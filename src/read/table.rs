@@ -446,7 +446,7 @@ impl Table {
                 return None;
             }
         }
-        let (decoded, invalid_at) = decode_declared(bytes, declared);
+        let (text, encoding, invalid_at) = decode_declared(bytes, declared);
         if let Some(at) = invalid_at {
             let line = bytes.iter().take(at).filter(|b| **b == b'\n').count() as u64 + 1;
             diags.push(
@@ -457,20 +457,19 @@ impl Table {
                 .with_hint("encoding is declared as utf-8; re-save the file as UTF-8, or declare encoding = \"windows-1252\""),
             );
         }
-        if decoded.encoding == Encoding::Windows1252 && declared.is_none() {
+        if encoding == Encoding::Windows1252 && declared.is_none() {
             diags.push(
                 Diagnostic::warning(file(), "file is not UTF-8; read as Windows-1252")
                     .with_hint("save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right"),
             );
         }
-        if decoded.text.contains('\0') {
+        if text.contains('\0') {
             diags.push(
                 Diagnostic::error(file(), "file contains binary data")
                     .with_hint("this does not look like a text table; export it as CSV"),
             );
             return None;
         }
-        let text = decoded.text;
         if text.trim().is_empty() {
             diags.push(
                 Diagnostic::error(file(), "file is empty").with_hint("add a header line and rows"),
@@ -548,14 +547,7 @@ impl Table {
         let headers = headers.unwrap_or_default();
         swallowed_rows(path, &headers, &mut rows, delimiter, diags);
         let decimal_comma = delimiter != b',';
-        Some(Table {
-            path: path.to_path_buf(),
-            headers,
-            rows,
-            delimiter,
-            decimal_comma,
-            encoding: decoded.encoding,
-        })
+        Some(Table { path: path.to_path_buf(), headers, rows, delimiter, decimal_comma, encoding })
     }
 
     /// The 0-based index of the first column whose name matches one of
