@@ -676,13 +676,29 @@ pub fn read(
             (located.map(|l| (l, reader.id(row, row.line))), d)
         })
         .unzip();
+    // Duplicate ids: the located rows sorted by id, then file order; each
+    // repeat names the line of the one before it.
+    let id_of = |i: usize| parsed.get(i).and_then(Option::as_ref).map(|(_, id)| id.as_str());
+    let mut order: Vec<usize> =
+        parsed.iter().enumerate().filter(|(_, p)| p.is_some()).map(|(i, _)| i).collect();
+    order.par_sort_unstable_by(|a, b| id_of(*a).cmp(&id_of(*b)).then(a.cmp(b)));
+    let mut repeat_of: Vec<Option<u64>> = vec![None; parsed.len()];
+    for pair in order.windows(2) {
+        if let [a, b] = *pair {
+            if id_of(a) == id_of(b) {
+                if let Some(r) = repeat_of.get_mut(b) {
+                    *r = table.rows.get(a).map(|row| row.line);
+                }
+            }
+        }
+    }
     let mut keep = vec![false; parsed.len()];
-    let mut ids: std::collections::HashMap<&str, u64> =
-        std::collections::HashMap::with_capacity(parsed.len());
-    for (((located, d), row), keep) in parsed.iter().zip(problems).zip(&table.rows).zip(&mut keep) {
+    for ((((located, d), row), keep), repeat) in
+        parsed.iter().zip(problems).zip(&table.rows).zip(&mut keep).zip(repeat_of)
+    {
         diags.extend(d);
         let Some((_, id)) = located else { continue };
-        if let Some(first) = ids.insert(id, row.line) {
+        if let Some(first) = repeat {
             diags.push(
                 Diagnostic::error(reader.id_location(row.line), "duplicate incident id")
                     .with_value(id)
@@ -692,7 +708,6 @@ pub fn read(
         }
         *keep = true;
     }
-    drop(ids);
     // The rows move into the incidents: their text is the properties'.
     parsed
         .into_par_iter()
@@ -785,6 +800,24 @@ mod tests {
         assert_eq!(inc[1].place_zone, Some(0));
         assert_eq!(inc[1].properties.get("fatalities"), Some(PropValue::Null));
         assert_eq!(inc[1].properties.kind(), Some("arrest"));
+    }
+
+    #[test]
+    fn repeated_ids_name_the_row_before_and_are_dropped() {
+        let (inc, d) = read_str(
+            "id,date,lat,lon\nB,2021-04-20,37,41\nA,2021-04-20,37,41\nB,2021-04-21,37,41\nB,someday,37,41\nB,2021-04-22,37,41\nA,2021-04-23,37,41\n",
+        );
+        assert_eq!(
+            inc.iter().map(|i| (i.id.as_str(), i.line)).collect::<Vec<_>>(),
+            [("B", 2), ("A", 3)]
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @r#"
+        incidents.csv:4:1: duplicate incident id "B" — line 2 has the same id
+        incidents.csv:5:2: unrecognised date "someday" — write dates as 2021-04-25 or 2021-04-25T22:00:00+03:00, or set date_format in frontline.toml
+        incidents.csv:6:1: duplicate incident id "B" — line 4 has the same id
+        incidents.csv:7:1: duplicate incident id "A" — line 3 has the same id
+        "#);
     }
 
     #[test]
