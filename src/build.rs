@@ -1,17 +1,23 @@
 //! `build`: a project in, every layer in every requested format out.
 //!
 //! Every layer is built once and sorted by id; then each format renders the
-//! whole set (see `crate::write::Format::render`). All outputs are rendered in
-//! memory first and only then written, each atomically, so a failed build
-//! leaves the previous files untouched. Layers are built, and formats
-//! rendered, in parallel; the output does not depend on the number of threads.
+//! whole set (see `crate::write::Format::render`). Every output is written
+//! into a temporary file beside its target (GeoJSON layers as they are
+//! rendered, so hundreds of megabytes of incidents are never all in memory),
+//! and the targets are replaced only once every file is written and synced,
+//! so a failed build leaves the previous files untouched. Layers are built,
+//! and formats rendered, in parallel; the output does not depend on the
+//! number of threads.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layers::{Feature, LayerKind, Snapshot};
 use crate::project::Project;
+use crate::write::atomic::{self, AtomicFile};
 use crate::write::geojson::natural_cmp;
-use crate::write::{atomic, Format};
+use crate::write::geojson::Flavor;
+use crate::write::{self, Format};
 use rayon::prelude::*;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// What a build wrote.
@@ -65,31 +71,49 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
         LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
     snapshot.prepare();
     // The topology (built on one thread) is made while the layers that do
-    // not need it are built on the others.
+    // not need it are built on the others, and the incidents (with only
+    // GeoJSON formats) are rendered beside them too.
     let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
         kinds.iter().partition(|k| k.needs_topology());
-    let (from_arcs, others) = rayon::join(
+    let ((from_arcs, others), incidents) = rayon::join(
         || {
-            let _ = snapshot.topology();
-            layers_of(&snapshot, &arcs)
+            rayon::join(
+                || {
+                    let _ = snapshot.topology();
+                    layers_of(&snapshot, &arcs)
+                },
+                || layers_of(&snapshot, &rest),
+            )
         },
-        || layers_of(&snapshot, &rest),
+        || {
+            formats
+                .par_iter()
+                .map(|format| match format.geojson().filter(|_| direct) {
+                    Some((flavor, ext)) => {
+                        let path = out_dir.join(write::geojson_name(LayerKind::Incidents, ext));
+                        geojson_file(&snapshot, path, None, flavor).map(Some)
+                    }
+                    None => Ok(None),
+                })
+                .collect::<Result<Vec<_>>>()
+        },
     );
     let mut layers = from_arcs?;
     layers.extend(others?);
     layers.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
-    let outputs = formats
+    let incidents = incidents?;
+    let staged = formats
         .par_iter()
-        .map(|format| format.render(&snapshot, &layers))
+        .zip(incidents)
+        .map(|(format, incidents)| stage(*format, &snapshot, &layers, out_dir, incidents))
         .collect::<Result<Vec<_>>>()?;
-    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut files = Vec::new();
-    for out in outputs.into_iter().flatten() {
-        let path = out_dir.join(&out.name);
-        files.push((path.clone(), out.features));
-        rendered.push((path, out.bytes));
+    let mut temps = Vec::new();
+    for (path, features, file) in staged.into_iter().flatten() {
+        files.push((path, features));
+        temps.push(file);
     }
-    atomic::write_all(&rendered)?;
+    atomic::commit_all(temps)?;
     // Hundreds of thousands of features: freed in the background, on all
     // threads, while the caller goes on (or the process ends).
     rayon::spawn(move || layers.into_par_iter().for_each(drop));
@@ -98,4 +122,56 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
         since: snapshot.since.as_ref().map(crate::model::Moment::to_iso),
         files,
     })
+}
+
+/// A file written into a temporary file beside its target, with its
+/// feature count.
+type Staged = (PathBuf, usize, AtomicFile);
+
+/// Write the files of one format into temporary files beside their
+/// targets: GeoJSON layers as they are rendered, other formats rendered in
+/// memory first. `incidents` is the format's incidents file when it was
+/// written already, straight from the model.
+fn stage(
+    format: Format,
+    snapshot: &Snapshot<'_>,
+    layers: &[(LayerKind, Vec<Feature>)],
+    out_dir: &Path,
+    mut incidents: Option<Staged>,
+) -> Result<Vec<Staged>> {
+    let Some((flavor, ext)) = format.geojson() else {
+        return format
+            .render(snapshot, layers)?
+            .into_iter()
+            .map(|out| {
+                let path = out_dir.join(&out.name);
+                let mut file = AtomicFile::create(&path)?;
+                file.write_all(&out.bytes).map_err(|e| Error::io(&path, e))?;
+                Ok((path, out.features, file))
+            })
+            .collect();
+    };
+    let files = write::geojson_layers(layers, ext)
+        .into_par_iter()
+        .map(|(_, name, features)| {
+            let Some(features) = features else { return Ok(None) };
+            geojson_file(snapshot, out_dir.join(name), Some(features), flavor).map(Some)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(files.into_iter().filter_map(|f| f.or_else(|| incidents.take())).collect())
+}
+
+/// Write one GeoJSON layer (`None`: the incidents, from the model) into a
+/// temporary file beside `path` as it is rendered.
+fn geojson_file(
+    snapshot: &Snapshot<'_>,
+    path: PathBuf,
+    features: Option<&[Feature]>,
+    flavor: Flavor,
+) -> Result<Staged> {
+    let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
+    let (file, count) = write::write_geojson_layer(snapshot, features, flavor, file)
+        .map_err(|e| Error::io(&path, e))?;
+    let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+    Ok((path, count, file))
 }

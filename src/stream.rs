@@ -18,11 +18,9 @@ use crate::model::date::SlashOrder;
 use crate::model::{ControlRow, DateParser, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
 use crate::read::decode::Encoding;
-use crate::read::incidents::{IncidentColumns, IncidentReader};
-use crate::read::presets::ucdp::violence_label;
-use crate::read::presets::Derive;
+use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
 use crate::read::table::{sniff_delimiter, Fields};
-use crate::write::geojson::{FeatureWriter, Flavor, Key, PropValue};
+use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -252,13 +250,13 @@ pub fn incidents_with<R: Read, W: Write>(
         names,
         crs: None,
     };
-    let layout = Layout::new(&headers, &incident_reader.columns);
+    let schema = Schema::new(&headers, &incident_reader.columns, incident_reader.decimal_comma);
 
     let out = std::io::BufWriter::with_capacity(1 << 17, writer);
     let mut fw = FeatureWriter::begin(out, opts.precision, opts.flavor, None)
         .map_err(|e| Error::io("-", e))?;
     let rows =
-        Rows { reader: &incident_reader, tagger: &tagger, layout: &layout, width: headers.len() };
+        Rows { reader: &incident_reader, tagger: &tagger, schema: &schema, width: headers.len() };
     let io_out = |e: std::io::Error| Error::io("-", e);
     // Batches: while one is parsed, tagged and rendered on the thread pool,
     // this thread writes the one before and reads the one after; batches
@@ -330,7 +328,7 @@ fn write_rendered<W: Write>(
 struct Rows<'r, 'a> {
     reader: &'r IncidentReader<'a>,
     tagger: &'r Tagger<'a>,
-    layout: &'r Layout,
+    schema: &'r Schema,
     width: usize,
 }
 
@@ -370,20 +368,10 @@ impl Rows<'_, '_> {
             return Ok(());
         };
         let id = reader.id(rec, line);
-        let kind = self.layout.kind(rec);
+        let kind = self.schema.kind(rec);
         let tags = self.tagger.tag(&at.date, at.point, at.precision, at.place_zone, kind);
         let tag_values = tags.entries();
-        let props = self.layout.entries.iter().map(|(key, source)| {
-            let value = match source {
-                Source::Column(c) | Source::Derived(c, Derive::Copy) => {
-                    reader.value(*c, rec.field(*c))
-                }
-                Source::Derived(c, Derive::UcdpViolence) => violence_label(rec.field(*c))
-                    .map_or_else(|| reader.value(*c, rec.field(*c)), PropValue::Str),
-                Source::Tag(t) => tag_values.get(*t).map_or(PropValue::Null, |(_, v)| *v),
-            };
-            (key, value)
-        });
+        let props = self.schema.entries(rec, &tag_values);
         fw.write_parts(&id, Some(&geo::Geometry::Point(at.point)), props)?;
         report.features += 1;
         Ok(())
@@ -713,75 +701,6 @@ fn ragged(rec: &Text<'_>, width: usize) -> Option<usize> {
 
 fn file(opts: &StreamOptions<'_>) -> Location {
     Location::File { path: opts.path.clone() }
-}
-
-/// Where each output property comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    /// An input column.
-    Column(usize),
-    /// A property a preset derives from an input column (UCDP `type` from
-    /// `type_of_violence` …), as `presets::Roles::derive` does per row.
-    Derived(usize, Derive),
-    /// One of the tags, by position in [`Tags::entries`](crate::layers::incidents::Tags::entries).
-    Tag(usize),
-}
-
-/// The output properties in order, decided once from the header with the
-/// same rules as a `serde_json::Map` built per row (a repeated key keeps its
-/// first position and takes the last value), so streamed features match the
-/// incidents layer byte for byte.
-#[derive(Debug)]
-struct Layout {
-    entries: Vec<(Key, Source)>,
-    kind: Option<Source>,
-}
-
-impl Layout {
-    fn new(headers: &[String], columns: &IncidentColumns) -> Self {
-        fn put(entries: &mut Vec<(String, Source)>, key: &str, source: Source) {
-            match entries.iter_mut().find(|(k, _)| k == key) {
-                Some(e) => e.1 = source,
-                None => entries.push((key.to_string(), source)),
-            }
-        }
-        let mut entries: Vec<(String, Source)> = Vec::with_capacity(headers.len() + 5);
-        for (i, h) in headers.iter().enumerate() {
-            if !h.is_empty() && columns.is_property(i) {
-                put(&mut entries, h, Source::Column(i));
-            }
-        }
-        for (name, source, how) in columns.roles().derived {
-            let taken = entries.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
-            let from = headers.iter().position(|h| h.eq_ignore_ascii_case(source));
-            if let (false, Some(c)) = (taken, from) {
-                entries.push(((*name).to_string(), Source::Derived(c, *how)));
-            }
-        }
-        let find = |entries: &[(String, Source)], key: &str| {
-            entries.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
-        };
-        let kind = find(&entries, "type").or_else(|| find(&entries, "event_type"));
-        for (t, key) in ["date", "zone", "zone_force", "location_precision", "marker-color"]
-            .into_iter()
-            .enumerate()
-        {
-            put(&mut entries, key, Source::Tag(t));
-        }
-        let entries = entries.into_iter().map(|(k, s)| (Key::new(&k), s)).collect();
-        Layout { entries, kind }
-    }
-
-    /// The incident type for the marker colour (text values only).
-    fn kind<'r>(&self, rec: &'r Text<'_>) -> Option<&'r str> {
-        match self.kind {
-            Some(Source::Column(c) | Source::Derived(c, Derive::Copy)) => {
-                Some(rec.field(c)).filter(|s| !s.is_empty())
-            }
-            Some(Source::Derived(c, Derive::UcdpViolence)) => violence_label(rec.field(c)),
-            _ => None,
-        }
-    }
 }
 
 /// Turn raw input into UTF-8 text: a UTF-8 BOM is dropped, UTF-16 with BOM

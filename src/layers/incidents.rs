@@ -8,12 +8,14 @@ use crate::layers::control::force_key;
 use crate::model::names::normalize;
 use crate::model::Incident;
 use crate::model::{Force, LocationPrecision, Moment, Zone};
+use crate::read::incidents::TAG_NAMES;
 use crate::spatial::ZoneIndex;
 use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
 use geo::Point;
 use rayon::prelude::*;
 use serde_json::Map;
 use serde_json::Value;
+use std::io::Write;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
 #[must_use]
@@ -95,12 +97,13 @@ impl Tags<'_> {
     /// The properties in output order (they follow the input columns).
     #[must_use]
     pub fn entries(&self) -> [(&'static str, PropValue<'_>); 5] {
+        let [date, zone, zone_force, location_precision, marker_color] = TAG_NAMES;
         [
-            ("date", PropValue::Str(&self.date)),
-            ("zone", self.zone.map_or(PropValue::Null, PropValue::Str)),
-            ("zone_force", self.zone_force.map_or(PropValue::Null, PropValue::Str)),
-            ("location_precision", PropValue::Str(self.location_precision)),
-            ("marker-color", PropValue::Str(self.marker_color)),
+            (date, PropValue::Str(&self.date)),
+            (zone, self.zone.map_or(PropValue::Null, PropValue::Str)),
+            (zone_force, self.zone_force.map_or(PropValue::Null, PropValue::Str)),
+            (location_precision, PropValue::Str(self.location_precision)),
+            (marker_color, PropValue::Str(self.marker_color)),
         ]
     }
 }
@@ -162,11 +165,9 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
         .par_iter()
         .filter(|i| s.in_window(&i.date))
         .map(|inc| {
-            let props = &inc.properties;
-            let kind =
-                props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
+            let kind = inc.properties.kind();
             let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-            let mut props = inc.properties.clone();
+            let mut props = inc.properties.to_map();
             for (k, v) in tags.entries() {
                 props.insert(k.into(), v.to_value());
             }
@@ -181,49 +182,58 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
 }
 
 /// Render the layer without building a [`Feature`] per incident: incidents
-/// sorted by id, properties borrowed from the model and the tags, runs
-/// rendered in parallel. The bytes are those of
+/// sorted by id, properties typed from each record through the file's
+/// [`Schema`](crate::read::incidents::Schema) with the tags, runs rendered
+/// in parallel. The bytes are those of
 /// [`write_collection`](crate::write::geojson::write_collection) over [`build`]
 /// (a tag replaces an input column of the same name in place, as a map insert does).
 ///
 /// # Errors
 ///
 /// I/O errors of the in-memory writer (none in practice).
-pub fn render(
+pub fn render<W: Write + Send>(
     s: &Snapshot<'_>,
     meta: &Map<String, Value>,
     precision: u8,
     flavor: Flavor,
-) -> std::io::Result<(Vec<u8>, usize)> {
+    out: W,
+) -> std::io::Result<(W, usize)> {
     let p = s.project;
     let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let fragments = chosen
-        .par_chunks(2048)
-        .map(|run| {
-            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            for inc in run {
-                let props = &inc.properties;
-                let kind =
-                    props.get("type").or_else(|| props.get("event_type")).and_then(Value::as_str);
-                let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-                let entries = tags.entries();
-                let tag = |k: &str| entries.iter().find(|(t, _)| *t == k).map(|(_, v)| *v);
-                let base =
-                    props.iter().map(|(k, v)| (k.as_str(), tag(k).unwrap_or(PropValue::Json(v))));
-                let added = entries.iter().filter(|(t, _)| !props.contains_key(*t)).copied();
-                fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), base.chain(added))?;
-            }
-            Ok(fw.into_fragment())
-        })
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let mut fw = FeatureWriter::begin(Vec::new(), precision, flavor, Some(meta))?;
-    for (bytes, count) in &fragments {
+    let run = |run: &[&Incident]| -> std::io::Result<(Vec<u8>, usize)> {
+        let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+        for inc in run {
+            let (schema, row) = inc.properties.parts();
+            let kind = schema.kind(row);
+            let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
+            let entries = tags.entries();
+            let props = schema.entries(row, &entries);
+            fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), props)?;
+        }
+        Ok(fw.into_fragment())
+    };
+    let mut fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
+    // A group of runs is rendered while the one before is written: the
+    // output (hundreds of megabytes for a country) is never all in memory.
+    let mut written: Vec<(Vec<u8>, usize)> = Vec::new();
+    for group in chosen.chunks(RUN * 32) {
+        let (rendered, wrote) = rayon::join(
+            || group.par_chunks(RUN).map(run).collect::<std::io::Result<Vec<_>>>(),
+            || written.iter().try_for_each(|(bytes, count)| fw.append(bytes, *count)),
+        );
+        wrote?;
+        written = rendered?;
+    }
+    for (bytes, count) in &written {
         fw.append(bytes, *count)?;
     }
     Ok((fw.finish()?, chosen.len()))
 }
+
+/// Incidents per piece rendered on one thread.
+const RUN: usize = 2048;
 
 #[cfg(test)]
 mod tests {

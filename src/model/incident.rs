@@ -1,8 +1,8 @@
 //! Incidents: dated events at a place.
 
 use super::date::Moment;
+use crate::read::incidents::Properties;
 use geo::Point;
-use serde_json::{Map, Value};
 
 /// How exactly an incident's position is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,8 +40,9 @@ pub struct Incident {
     pub precision: LocationPrecision,
     /// The zone named in `place`, if the position came from it.
     pub place_zone: Option<usize>,
-    /// Input columns (other than the coordinates and date), typed.
-    pub properties: Map<String, Value>,
+    /// Input columns (other than a WKT position), typed, and the
+    /// properties a preset derives from them.
+    pub properties: Properties,
     /// 1-based line in the file.
     pub line: u64,
 }

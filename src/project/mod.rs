@@ -535,7 +535,7 @@ impl Project {
                     .map(|t| {
                         let crs = incidents_crs.as_ref();
                         read::incidents::read(
-                            &t,
+                            t,
                             &zones,
                             &zone_names,
                             date_format,

@@ -11,6 +11,8 @@
 //!
 //! This module does not split lines or fields; see `table`.
 
+use std::borrow::Cow;
+
 /// Text decoded from a file, and how it was encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
@@ -74,34 +76,40 @@ impl Encoding {
 }
 
 /// Decode bytes in a declared encoding; a byte-order mark still wins.
-/// Returns the text and, for a declared UTF-8 file that is not valid UTF-8,
-/// the byte offset of the first invalid byte (the text is then decoded
-/// lossily).
+/// Returns the text (borrowed when the bytes are UTF-8 already), the
+/// encoding and, for a declared UTF-8 file that is not valid UTF-8, the
+/// byte offset of the first invalid byte (the text is then decoded lossily).
 #[must_use]
-pub fn decode_declared(bytes: &[u8], declared: Option<Encoding>) -> (Decoded, Option<usize>) {
+pub fn decode_declared(
+    bytes: &[u8],
+    declared: Option<Encoding>,
+) -> (Cow<'_, str>, Encoding, Option<usize>) {
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
         || bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF");
     let decoded = |enc: &'static encoding_rs::Encoding, encoding| {
         let (text, _) = enc.decode_without_bom_handling(bytes);
-        Decoded { text: text.into_owned(), encoding }
+        (text, encoding, None)
     };
     match declared {
-        None => (decode(bytes), None),
-        Some(_) if has_bom => (decode(bytes), None),
+        None => {
+            let (text, encoding) = decode_borrowed(bytes);
+            (text, encoding, None)
+        }
+        Some(_) if has_bom => {
+            let (text, encoding) = decode_borrowed(bytes);
+            (text, encoding, None)
+        }
         // Declared as the fallback: UTF-8 files stay UTF-8, others are 1252.
         Some(Encoding::Windows1252) => match std::str::from_utf8(bytes) {
-            Ok(text) => (Decoded { text: text.to_string(), encoding: Encoding::Utf8 }, None),
-            Err(_) => (decoded(encoding_rs::WINDOWS_1252, Encoding::Windows1252), None),
+            Ok(text) => (Cow::Borrowed(text), Encoding::Utf8, None),
+            Err(_) => decoded(encoding_rs::WINDOWS_1252, Encoding::Windows1252),
         },
-        Some(Encoding::Utf16Le) => (decoded(encoding_rs::UTF_16LE, Encoding::Utf16Le), None),
-        Some(Encoding::Utf16Be) => (decoded(encoding_rs::UTF_16BE, Encoding::Utf16Be), None),
+        Some(Encoding::Utf16Le) => decoded(encoding_rs::UTF_16LE, Encoding::Utf16Le),
+        Some(Encoding::Utf16Be) => decoded(encoding_rs::UTF_16BE, Encoding::Utf16Be),
         Some(Encoding::Utf8 | Encoding::Utf8Bom) => match std::str::from_utf8(bytes) {
-            Ok(text) => (Decoded { text: text.to_string(), encoding: Encoding::Utf8 }, None),
-            Err(e) => {
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                (Decoded { text, encoding: Encoding::Utf8 }, Some(e.valid_up_to()))
-            }
+            Ok(text) => (Cow::Borrowed(text), Encoding::Utf8, None),
+            Err(e) => (String::from_utf8_lossy(bytes), Encoding::Utf8, Some(e.valid_up_to())),
         },
     }
 }
@@ -111,23 +119,31 @@ pub fn decode_declared(bytes: &[u8], declared: Option<Encoding>) -> (Decoded, Op
 /// warns about the guess.
 #[must_use]
 pub fn decode(bytes: &[u8]) -> Decoded {
+    let (text, encoding) = decode_borrowed(bytes);
+    Decoded { text: text.into_owned(), encoding }
+}
+
+/// [`decode`], borrowing the bytes when they are UTF-8 already (a
+/// country's incidents are hundreds of megabytes).
+#[must_use]
+pub fn decode_borrowed(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
-        return Decoded { text: text.into_owned(), encoding: Encoding::Utf8Bom };
+        return (text, Encoding::Utf8Bom);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(rest);
-        return Decoded { text: text.into_owned(), encoding: Encoding::Utf16Le };
+        return (text, Encoding::Utf16Le);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         let (text, _) = encoding_rs::UTF_16BE.decode_without_bom_handling(rest);
-        return Decoded { text: text.into_owned(), encoding: Encoding::Utf16Be };
+        return (text, Encoding::Utf16Be);
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded { text: text.to_string(), encoding: Encoding::Utf8 },
+        Ok(text) => (Cow::Borrowed(text), Encoding::Utf8),
         Err(_) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Decoded { text: text.into_owned(), encoding: Encoding::Windows1252 }
+            (text, Encoding::Windows1252)
         }
     }
 }
@@ -163,14 +179,15 @@ mod tests {
         assert_eq!(Encoding::parse("UTF_8"), Some(Encoding::Utf8));
         assert_eq!(Encoding::parse("ebcdic"), None);
         // 1252 is declared as the fallback: valid UTF-8 stays UTF-8
-        let (d, _) = decode_declared("é".as_bytes(), Some(Encoding::Windows1252));
-        assert_eq!((d.text.as_str(), d.encoding), ("é", Encoding::Utf8));
-        let (d, _) = decode_declared(b"caf\xE9", Some(Encoding::Windows1252));
-        assert_eq!((d.text.as_str(), d.encoding), ("café", Encoding::Windows1252));
-        let (d, bad) = decode_declared(b"ok\n\xEE", Some(Encoding::Utf8));
-        assert_eq!((d.encoding, bad), (Encoding::Utf8, Some(3)));
+        let (text, encoding, _) = decode_declared("é".as_bytes(), Some(Encoding::Windows1252));
+        assert_eq!((&*text, encoding), ("é", Encoding::Utf8));
+        assert!(matches!(text, Cow::Borrowed(_)), "UTF-8 is not copied");
+        let (text, encoding, _) = decode_declared(b"caf\xE9", Some(Encoding::Windows1252));
+        assert_eq!((&*text, encoding), ("café", Encoding::Windows1252));
+        let (_, encoding, bad) = decode_declared(b"ok\n\xEE", Some(Encoding::Utf8));
+        assert_eq!((encoding, bad), (Encoding::Utf8, Some(3)));
         // a BOM wins over the declaration
-        let (d, _) = decode_declared(b"\xEF\xBB\xBFx", Some(Encoding::Windows1252));
-        assert_eq!((d.text.as_str(), d.encoding), ("x", Encoding::Utf8Bom));
+        let (text, encoding, _) = decode_declared(b"\xEF\xBB\xBFx", Some(Encoding::Windows1252));
+        assert_eq!((&*text, encoding), ("x", Encoding::Utf8Bom));
     }
 }

@@ -9,16 +9,18 @@
 //! the generic names).
 
 use super::control::date_parser;
-use super::presets::{self, Preset, Roles};
-use super::table::{find_column, missing_column, parse_number, Fields, Table};
+use super::presets::ucdp::violence_label;
+use super::presets::{self, Derive, Preset, Roles};
+use super::table::{find_column, missing_column, parse_number, Fields, Row, Table};
 use crate::crs::Transform;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::{DateParser, Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
-use crate::write::geojson::PropValue;
+use crate::write::geojson::{Key, PropValue};
 use geo::{InteriorPoint, Point};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Columns whose values are numbers in the output.
 const NUMERIC: &[&str] = &[
@@ -149,6 +151,239 @@ impl IncidentColumns {
     }
 }
 
+/// Where an output property of an incident comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An input column.
+    Column(usize),
+    /// A property a preset derives from an input column (UCDP `type` from
+    /// `type_of_violence` …).
+    Derived(usize, Derive),
+    /// One of the tags the incidents layer adds, by position in
+    /// [`Tags::entries`](crate::layers::incidents::Tags::entries).
+    Tag(usize),
+}
+
+/// The names of the tags the incidents layer adds, in output order (as
+/// [`Tags::entries`](crate::layers::incidents::Tags::entries) gives them).
+pub const TAG_NAMES: [&str; 5] =
+    ["date", "zone", "zone_force", "location_precision", "marker-color"];
+
+/// How the columns of an incidents file become a feature's properties,
+/// decided once from the header: which columns are properties, under which
+/// key, in which order, typed how, and which properties a preset derives.
+///
+/// The rules are those of a `serde_json::Map` filled per record (a
+/// repeated key keeps its first position and takes the last value; a
+/// preset's derived property is added when no property has its name; a
+/// tag replaces a property of the same name in place), so the in-memory
+/// incidents layer and the stream write the same bytes without building a
+/// map per record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The input properties in order (columns and derived ones).
+    properties: Vec<(String, Source)>,
+    /// The output properties in order: the input ones, then the tags;
+    /// keys escaped once.
+    entries: Vec<(Key, Source)>,
+    /// The property giving the incident type (`type`, else `event_type`).
+    kind: Option<Source>,
+    /// Whether each column holds numbers.
+    numeric: Vec<bool>,
+    /// Whether numbers use a decimal comma.
+    decimal_comma: bool,
+}
+
+impl Schema {
+    /// The schema of a file with `headers`, read with `columns`.
+    #[must_use]
+    pub fn new(headers: &[String], columns: &IncidentColumns, decimal_comma: bool) -> Self {
+        fn put(entries: &mut Vec<(String, Source)>, key: &str, source: Source) {
+            match entries.iter_mut().find(|(k, _)| k == key) {
+                Some(e) => e.1 = source,
+                None => entries.push((key.to_string(), source)),
+            }
+        }
+        let mut properties: Vec<(String, Source)> = Vec::with_capacity(headers.len() + 5);
+        for (i, h) in headers.iter().enumerate() {
+            if !h.is_empty() && columns.is_property(i) {
+                put(&mut properties, h, Source::Column(i));
+            }
+        }
+        for (name, source, how) in columns.roles().derived {
+            if properties.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            // the value of the first property named like the source
+            let from = properties.iter().find(|(k, _)| k.eq_ignore_ascii_case(source));
+            let derived = match from.map(|(_, s)| *s) {
+                Some(Source::Column(c) | Source::Derived(c, Derive::Copy)) => {
+                    Source::Derived(c, *how)
+                }
+                Some(Source::Derived(c, Derive::UcdpViolence)) => {
+                    Source::Derived(c, Derive::UcdpViolence)
+                }
+                Some(Source::Tag(_)) | None => continue,
+            };
+            properties.push(((*name).to_string(), derived));
+        }
+        Schema::with_properties(properties, columns.numeric.clone(), decimal_comma)
+    }
+
+    /// The schema of no input properties (only the tags).
+    #[must_use]
+    pub fn empty() -> Self {
+        Schema::with_properties(Vec::new(), Vec::new(), false)
+    }
+
+    fn with_properties(
+        properties: Vec<(String, Source)>,
+        numeric: Vec<bool>,
+        decimal_comma: bool,
+    ) -> Self {
+        let find = |key: &str| properties.iter().find(|(k, _)| k == key).map(|(_, s)| *s);
+        let kind = find("type").or_else(|| find("event_type"));
+        let mut entries: Vec<(Key, Source)> = Vec::with_capacity(properties.len() + 5);
+        for (k, s) in &properties {
+            entries.push((Key::new(k), *s));
+        }
+        // a tag replaces the property of the same name in place
+        for (t, key) in TAG_NAMES.into_iter().enumerate() {
+            match properties.iter().position(|(k, _)| k == key) {
+                Some(i) => {
+                    if let Some(e) = entries.get_mut(i) {
+                        e.1 = Source::Tag(t);
+                    }
+                }
+                None => entries.push((Key::new(key), Source::Tag(t))),
+            }
+        }
+        Schema { properties, entries, kind, numeric, decimal_comma }
+    }
+
+    /// The value of a property column: null when empty, a number in a
+    /// numeric column, else text.
+    #[must_use]
+    pub fn value<'r>(&self, column: usize, raw: &'r str) -> PropValue<'r> {
+        if raw.is_empty() {
+            PropValue::Null
+        } else if self.numeric.get(column).copied().unwrap_or(false) {
+            number(raw, self.decimal_comma).unwrap_or(PropValue::Str(raw))
+        } else {
+            PropValue::Str(raw)
+        }
+    }
+
+    /// The value of an input property of a record (null for a tag).
+    fn source_value<'r>(&self, source: Source, rec: &'r impl Fields) -> PropValue<'r> {
+        match source {
+            Source::Column(c) | Source::Derived(c, Derive::Copy) => self.value(c, rec.field(c)),
+            Source::Derived(c, Derive::UcdpViolence) => violence_label(rec.field(c))
+                .map_or_else(|| self.value(c, rec.field(c)), PropValue::Str),
+            Source::Tag(_) => PropValue::Null,
+        }
+    }
+
+    /// The record's incident type for the marker colour: the `type` (else
+    /// `event_type`) property when it is text.
+    #[must_use]
+    pub fn kind<'r>(&self, rec: &'r impl Fields) -> Option<&'r str> {
+        match self.kind.map(|s| self.source_value(s, rec)) {
+            Some(PropValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The record's input properties in order.
+    pub fn properties<'s, 'r, R: Fields>(
+        &'s self,
+        rec: &'r R,
+    ) -> impl Iterator<Item = (&'s str, PropValue<'r>)> + use<'s, 'r, R> {
+        self.properties.iter().map(move |(k, s)| (k.as_str(), self.source_value(*s, rec)))
+    }
+
+    /// The record's output properties in order: its input properties and
+    /// `tags` (values in [`TAG_NAMES`] order).
+    pub fn entries<'s, 'r, R: Fields>(
+        &'s self,
+        rec: &'r R,
+        tags: &'r [(&'static str, PropValue<'r>)],
+    ) -> impl Iterator<Item = (&'s Key, PropValue<'r>)> + use<'s, 'r, R> {
+        self.entries.iter().map(move |(k, s)| {
+            let value = match s {
+                Source::Tag(t) => tags.get(*t).map_or(PropValue::Null, |(_, v)| *v),
+                _ => self.source_value(*s, rec),
+            };
+            (k, value)
+        })
+    }
+}
+
+/// An incident's input properties: its record, typed on demand through the
+/// file's shared [`Schema`] (no map per incident: a country has millions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Properties {
+    schema: Arc<Schema>,
+    row: Row,
+}
+
+impl Properties {
+    /// The properties of `row` under `schema`.
+    #[must_use]
+    pub fn new(schema: Arc<Schema>, row: Row) -> Self {
+        Properties { schema, row }
+    }
+
+    /// No input properties.
+    #[must_use]
+    pub fn empty() -> Self {
+        Properties { schema: Arc::new(Schema::empty()), row: Row::default() }
+    }
+
+    /// The value of a property, if the incident has it.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<PropValue<'_>> {
+        let (_, source) = self.schema.properties.iter().find(|(k, _)| k == key)?;
+        Some(self.schema.source_value(*source, &self.row))
+    }
+
+    /// The value of a property as JSON; null when the incident lacks it
+    /// (as indexing a `serde_json::Map`).
+    #[must_use]
+    pub fn value(&self, key: &str) -> Value {
+        self.get(key).map_or(Value::Null, PropValue::to_value)
+    }
+
+    /// Whether the incident has a property.
+    #[must_use]
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.schema.properties.iter().any(|(k, _)| k == key)
+    }
+
+    /// The properties in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, PropValue<'_>)> + '_ {
+        self.schema.properties(&self.row)
+    }
+
+    /// The incident type for the marker colour (see [`Schema::kind`]).
+    #[must_use]
+    pub fn kind(&self) -> Option<&str> {
+        self.schema.kind(&self.row)
+    }
+
+    /// The properties as a JSON map.
+    #[must_use]
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()
+    }
+
+    /// The schema and the record, for writers.
+    #[must_use]
+    pub fn parts(&self) -> (&Schema, &Row) {
+        (&self.schema, &self.row)
+    }
+}
+
 /// Where and when one record happened, before any zone or history lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located {
@@ -224,33 +459,6 @@ impl IncidentReader<'_> {
     #[must_use]
     pub fn id_location(&self, line: u64) -> Location {
         self.cell(line, self.columns.id.unwrap_or(0))
-    }
-
-    /// The value of a property column: null when empty, a number in a
-    /// numeric column, else text.
-    #[must_use]
-    pub fn value<'r>(&self, column: usize, raw: &'r str) -> PropValue<'r> {
-        if raw.is_empty() {
-            PropValue::Null
-        } else if self.columns.numeric.get(column).copied().unwrap_or(false) {
-            number(raw, self.decimal_comma).unwrap_or(PropValue::Str(raw))
-        } else {
-            PropValue::Str(raw)
-        }
-    }
-
-    /// The record's columns as properties, typed where the column is numeric.
-    #[must_use]
-    pub fn properties(&self, headers: &[String], rec: &impl Fields) -> Map<String, Value> {
-        let mut map = Map::new();
-        for (i, header) in headers.iter().enumerate() {
-            if header.is_empty() || !self.columns.is_property(i) {
-                continue;
-            }
-            map.insert(header.clone(), self.value(i, rec.field(i)).to_value());
-        }
-        self.columns.roles.derive(&mut map);
-        map
     }
 
     /// Where a record happened: its point, how precise, and the zone named in `place`.
@@ -437,7 +645,7 @@ impl IncidentReader<'_> {
 
 /// Read all incidents of a table. `zones` and `names` resolve `place`.
 pub fn read(
-    table: &Table,
+    table: Table,
     zones: &[Zone],
     names: &NameIndex,
     date_format: Option<&str>,
@@ -445,8 +653,9 @@ pub fn read(
     crs: Option<&Transform>,
     diags: &mut Diagnostics,
 ) -> Vec<Incident> {
-    let Some(columns) = IncidentColumns::detect(table, preset, diags) else { return Vec::new() };
-    let dates = date_parser(table, &[Some(columns.date)], date_format, diags);
+    let Some(columns) = IncidentColumns::detect(&table, preset, diags) else { return Vec::new() };
+    let dates = date_parser(&table, &[Some(columns.date)], date_format, diags);
+    let schema = Arc::new(Schema::new(&table.headers, &columns, table.decimal_comma));
     let reader = IncidentReader {
         path: &table.path,
         columns,
@@ -458,7 +667,7 @@ pub fn read(
     };
     // Rows are parsed in parallel (a country's history has millions); ids
     // and diagnostics are then taken in file order.
-    let parsed: Vec<(Option<(Located, String)>, Diagnostics)> = table
+    let (parsed, problems): (Vec<Option<(Located, String)>>, Vec<Diagnostics>) = table
         .rows
         .par_iter()
         .map(|row| {
@@ -466,31 +675,55 @@ pub fn read(
             let located = reader.locate(row, row.line, &mut d);
             (located.map(|l| (l, reader.id(row, row.line))), d)
         })
-        .collect();
-    let mut keep = Vec::with_capacity(parsed.len());
-    let mut ids = std::collections::HashMap::new();
-    for ((located, d), row) in parsed.into_iter().zip(&table.rows) {
+        .unzip();
+    // Duplicate ids: the located rows sorted by id, then file order; each
+    // repeat names the line of the one before it.
+    let id_of = |i: usize| parsed.get(i).and_then(Option::as_ref).map(|(_, id)| id.as_str());
+    let mut order: Vec<usize> =
+        parsed.iter().enumerate().filter(|(_, p)| p.is_some()).map(|(i, _)| i).collect();
+    order.par_sort_unstable_by(|a, b| id_of(*a).cmp(&id_of(*b)).then(a.cmp(b)));
+    let mut repeat_of: Vec<Option<u64>> = vec![None; parsed.len()];
+    for pair in order.windows(2) {
+        if let [a, b] = *pair {
+            if id_of(a) == id_of(b) {
+                if let Some(r) = repeat_of.get_mut(b) {
+                    *r = table.rows.get(a).map(|row| row.line);
+                }
+            }
+        }
+    }
+    let mut keep = vec![false; parsed.len()];
+    for ((((located, d), row), keep), repeat) in
+        parsed.iter().zip(problems).zip(&table.rows).zip(&mut keep).zip(repeat_of)
+    {
         diags.extend(d);
-        let Some((located, id)) = located else { continue };
-        if let Some(first) = ids.insert(id.clone(), row.line) {
+        let Some((_, id)) = located else { continue };
+        if let Some(first) = repeat {
             diags.push(
                 Diagnostic::error(reader.id_location(row.line), "duplicate incident id")
-                    .with_value(&id)
+                    .with_value(id)
                     .with_hint(format!("line {first} has the same id")),
             );
             continue;
         }
-        keep.push((row, located, id));
+        *keep = true;
     }
-    keep.into_par_iter()
-        .map(|(row, located, id)| Incident {
-            id,
-            date: located.date,
-            point: located.point,
-            precision: located.precision,
-            place_zone: located.place_zone,
-            properties: reader.properties(&table.headers, row),
-            line: row.line,
+    // The rows move into the incidents: their text is the properties'.
+    parsed
+        .into_par_iter()
+        .zip(table.rows)
+        .zip(keep)
+        .filter_map(|((located, row), keep)| {
+            let (located, id) = located.filter(|_| keep)?;
+            Some(Incident {
+                id,
+                date: located.date,
+                point: located.point,
+                precision: located.precision,
+                place_zone: located.place_zone,
+                line: row.line,
+                properties: Properties { schema: Arc::clone(&schema), row },
+            })
         })
         .collect()
 }
@@ -547,7 +780,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
-        (read(&t, &z, &n, None, None, None, &mut d), d)
+        (read(t, &z, &n, None, None, None, &mut d), d)
     }
 
     #[test]
@@ -558,11 +791,33 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(inc[0].point, Point::new(41.05, 37.05));
         assert_eq!(inc[0].precision, LocationPrecision::Point);
-        assert_eq!(inc[0].properties["fatalities"], serde_json::json!(3));
-        assert_eq!(inc[0].properties["note"], serde_json::json!("a, b"));
+        let props = inc[0].properties.to_map();
+        assert_eq!(props["fatalities"], serde_json::json!(3));
+        assert_eq!(props["note"], serde_json::json!("a, b"));
+        assert_eq!(inc[0].properties.get("fatalities"), Some(PropValue::Int(3)));
+        assert_eq!(inc[0].properties.get("missing"), None);
         assert_eq!(inc[1].precision, LocationPrecision::Zone);
         assert_eq!(inc[1].place_zone, Some(0));
-        assert_eq!(inc[1].properties["fatalities"], Value::Null);
+        assert_eq!(inc[1].properties.get("fatalities"), Some(PropValue::Null));
+        assert_eq!(inc[1].properties.kind(), Some("arrest"));
+    }
+
+    #[test]
+    fn repeated_ids_name_the_row_before_and_are_dropped() {
+        let (inc, d) = read_str(
+            "id,date,lat,lon\nB,2021-04-20,37,41\nA,2021-04-20,37,41\nB,2021-04-21,37,41\nB,someday,37,41\nB,2021-04-22,37,41\nA,2021-04-23,37,41\n",
+        );
+        assert_eq!(
+            inc.iter().map(|i| (i.id.as_str(), i.line)).collect::<Vec<_>>(),
+            [("B", 2), ("A", 3)]
+        );
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(msgs.join("\n"), @r#"
+        incidents.csv:4:1: duplicate incident id "B" — line 2 has the same id
+        incidents.csv:5:2: unrecognised date "someday" — write dates as 2021-04-25 or 2021-04-25T22:00:00+03:00, or set date_format in frontline.toml
+        incidents.csv:6:1: duplicate incident id "B" — line 4 has the same id
+        incidents.csv:7:1: duplicate incident id "A" — line 3 has the same id
+        "#);
     }
 
     #[test]

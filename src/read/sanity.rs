@@ -70,7 +70,7 @@ mod tests {
             point: Point::new(x, y),
             precision: LocationPrecision::Point,
             place_zone: None,
-            properties: serde_json::Map::new(),
+            properties: crate::read::incidents::Properties::empty(),
             line,
         };
         let incidents = [inc(2, 37.05, 41.05), inc(3, 41.05, 37.05), inc(4, 10.0, 10.0)];

@@ -8,15 +8,22 @@
 
 use super::decode::{decode_declared, Encoding};
 use crate::error::{Diagnostic, Diagnostics, Location};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A record of a table with the line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The fields are kept in one text buffer with their end offsets (two
+/// allocations per record, not one per cell: a country's incidents have
+/// millions of records).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
     /// 1-based line where the record starts.
     pub line: u64,
-    /// The fields, trimmed of surrounding whitespace.
-    pub fields: Vec<String>,
+    /// The fields, trimmed of surrounding whitespace, one after another.
+    text: Box<str>,
+    /// Where each field ends in `text`.
+    ends: Box<[u32]>,
 }
 
 /// Fields of one record by 0-based column: a [`Row`] of a loaded table, or
@@ -40,16 +47,68 @@ impl Fields for csv::StringRecord {
 }
 
 impl Row {
+    /// A row of `fields`, each trimmed; a line break inside a field reads as
+    /// `\n`, whatever the file uses. `None` when the record is longer than
+    /// 4 GiB.
+    pub fn new<'f>(line: u64, fields: impl IntoIterator<Item = &'f str>) -> Option<Row> {
+        Row::with_capacity(line, fields, 0)
+    }
+
+    /// A row of a record read by `csv`, its text allocated once.
+    fn from_record(line: u64, record: &csv::StringRecord) -> Option<Row> {
+        Row::with_capacity(line, record, record.as_byte_record().as_slice().len())
+    }
+
+    fn with_capacity<'f>(
+        line: u64,
+        fields: impl IntoIterator<Item = &'f str>,
+        capacity: usize,
+    ) -> Option<Row> {
+        let fields = fields.into_iter();
+        let mut text = String::with_capacity(capacity);
+        let mut ends = Vec::with_capacity(fields.size_hint().0);
+        for f in fields {
+            let f = f.trim();
+            if f.contains('\r') {
+                text.push_str(&f.replace("\r\n", "\n"));
+            } else {
+                text.push_str(f);
+            }
+            ends.push(u32::try_from(text.len()).ok()?);
+        }
+        Some(Row { line, text: text.into_boxed_str(), ends: ends.into_boxed_slice() })
+    }
+
     /// The field at a 0-based column, or `""` when the row is short.
     #[must_use]
     pub fn get(&self, column: usize) -> &str {
-        self.fields.get(column).map_or("", String::as_str)
+        let Some(end) = self.ends.get(column) else { return "" };
+        let start = column.checked_sub(1).and_then(|c| self.ends.get(c)).map_or(0, |s| *s);
+        self.text.get(start as usize..*end as usize).unwrap_or("")
     }
 
     /// The non-empty field at a column, if any.
     #[must_use]
     pub fn value(&self, column: Option<usize>) -> Option<&str> {
         column.map(|c| self.get(c)).filter(|s| !s.is_empty())
+    }
+
+    /// The number of fields.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The fields in order.
+    #[must_use]
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|c| self.get(c))
     }
 }
 
@@ -140,6 +199,24 @@ impl<'a> LineIndex<'a> {
 }
 
 impl LineIndex<'_> {
+    /// [`LineIndex::line_at`] for records met in order: `cursor` counts the
+    /// newlines already passed and only moves forward (a binary search per
+    /// record costs more than the walk over a country's millions of rows).
+    fn line_after(&self, byte: u64, cursor: &mut usize) -> u64 {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
+        while self.text.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            at += 1;
+        }
+        if cursor.checked_sub(1).and_then(|c| self.newlines.get(c)).is_some_and(|n| *n >= at) {
+            // behind the cursor (never for records in order): search
+            *cursor = self.newlines.partition_point(|n| *n < at);
+        }
+        while self.newlines.get(*cursor).is_some_and(|n| *n < at) {
+            *cursor += 1;
+        }
+        *cursor as u64 + 1
+    }
+
     /// The 1-based line of a byte offset (no skipping of line breaks).
     fn line_of(&self, byte: usize) -> u64 {
         self.newlines.partition_point(|n| *n < byte) as u64 + 1
@@ -147,10 +224,21 @@ impl LineIndex<'_> {
 }
 
 /// Where a quote that is never closed opens: the byte offset, if the text
-/// ends inside a quoted field. Follows `csv`'s rules: a quote opens a
-/// quoted field only at the start of a field, `""` inside one is a literal
-/// quote, and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
+/// ends inside a quoted field. See [`scan_quotes`].
+#[cfg(test)]
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    scan_quotes(text, delimiter, usize::MAX).0
+}
+
+/// Follow the quotes of a table as `csv` reads them: a quote opens a quoted
+/// field only at the start of a field, `""` inside one is a literal quote,
+/// and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
+///
+/// Gives where a quote that is never closed opens (the byte offset, if the
+/// text ends inside a quoted field), and the offsets where records start
+/// about every `piece` bytes (just after a line break outside quotes), so
+/// that the pieces between them can be parsed apart.
+fn scan_quotes(text: &str, delimiter: u8, piece: usize) -> (Option<usize>, Vec<usize>) {
     #[derive(Clone, Copy)]
     enum State {
         Start,
@@ -158,8 +246,21 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
         Quoted(usize),
         QuoteInQuoted(usize),
     }
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut next_cut = piece;
     let mut state = State::Start;
-    for (i, b) in text.bytes().enumerate() {
+    let mut i = 0;
+    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+        // Inside a field, jump to the next byte that can change the state.
+        let skip = match state {
+            State::Quoted(_) => memchr::memchr(b'"', rest),
+            State::Unquoted => memchr::memchr3(delimiter, b'\n', b'\r', rest),
+            State::Start | State::QuoteInQuoted(_) => Some(0),
+        };
+        let Some(skip) = skip else { break };
+        i += skip;
+        let Some(&b) = bytes.get(i) else { break };
         let boundary = b == delimiter || b == b'\n' || b == b'\r';
         state = match state {
             State::Start if b == b'"' => State::Quoted(i),
@@ -169,11 +270,89 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
             State::Quoted(o) if b == b'"' => State::QuoteInQuoted(o),
             State::Quoted(o) => State::Quoted(o),
         };
+        i += 1;
+        if b == b'\n' && i >= next_cut && matches!(state, State::Start) && i < bytes.len() {
+            cuts.push(i);
+            next_cut = i.saturating_add(piece);
+        }
     }
     match state {
-        State::Quoted(o) => Some(o),
-        _ => None,
+        State::Quoted(o) => (Some(o), cuts),
+        _ => (None, cuts),
     }
+}
+
+/// Bytes of text per piece parsed in parallel.
+const PIECE: usize = 1 << 22;
+
+/// A record as read, before the header and the row checks.
+#[derive(Debug, PartialEq, Eq)]
+enum Record {
+    /// A record with a non-empty field.
+    Row(Row),
+    /// A record `csv` could not read: its line and the error.
+    Unreadable(u64, String),
+}
+
+/// The records of a table's text in order, read in pieces of about `piece`
+/// bytes in parallel (a country's incidents are hundreds of megabytes), and
+/// where a quote that is never closed opens.
+fn read_records(
+    text: &str,
+    delimiter: u8,
+    piece: usize,
+    lines: &LineIndex<'_>,
+) -> (Option<usize>, Vec<Record>) {
+    let (unclosed, cuts) = scan_quotes(text, delimiter, piece);
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+    let bounds: Vec<(usize, usize)> = starts.zip(ends).collect();
+    let pieces: Vec<Vec<Record>> = bounds
+        .par_iter()
+        .map(|&(start, end)| {
+            read_piece(text.get(start..end).unwrap_or(""), start, delimiter, lines)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for p in pieces {
+        records.extend(p);
+    }
+    (unclosed, records)
+}
+
+/// Read the records of `piece`, which starts at byte `offset` of the text
+/// `lines` indexes; records whose fields are all empty are left out.
+fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) -> Vec<Record> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(None)
+        .from_reader(piece.as_bytes());
+    let line_at = |p: &csv::Position| lines.line_at(p.byte().saturating_add(offset as u64));
+    let mut cursor = lines.newlines.partition_point(|n| *n < offset);
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, line_at);
+                out.push(Record::Unreadable(line, e.to_string()));
+                continue;
+            }
+        }
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_after(p.byte().saturating_add(offset as u64), &mut cursor));
+        match Row::from_record(line, &record) {
+            Some(row) if row.fields().all(str::is_empty) => {}
+            Some(row) => out.push(Record::Row(row)),
+            None => out.push(Record::Unreadable(line, "record longer than 4 GiB".into())),
+        }
+    }
+    out
 }
 
 /// Report quoted fields that swallowed whole rows: a field spanning lines
@@ -192,7 +371,10 @@ fn swallowed_rows(
     }
     let d = char::from(delimiter);
     rows.retain(|row| {
-        let bad = row.fields.iter().enumerate().find_map(|(c, f)| {
+        if !row.text.contains('\n') {
+            return true; // no field spans lines
+        }
+        let bad = row.fields().enumerate().find_map(|(c, f)| {
             let rows_inside = f.lines().skip(1).filter(|l| l.matches(d).count() >= needed).count();
             (rows_inside > 0).then_some((c, rows_inside, f.lines().count()))
         });
@@ -213,7 +395,7 @@ fn swallowed_rows(
 }
 
 fn memchr_all(text: &[u8]) -> Vec<usize> {
-    text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
+    memchr::memchr_iter(b'\n', text).collect()
 }
 
 impl Table {
@@ -264,7 +446,7 @@ impl Table {
                 return None;
             }
         }
-        let (decoded, invalid_at) = decode_declared(bytes, declared);
+        let (text, encoding, invalid_at) = decode_declared(bytes, declared);
         if let Some(at) = invalid_at {
             let line = bytes.iter().take(at).filter(|b| **b == b'\n').count() as u64 + 1;
             diags.push(
@@ -275,20 +457,19 @@ impl Table {
                 .with_hint("encoding is declared as utf-8; re-save the file as UTF-8, or declare encoding = \"windows-1252\""),
             );
         }
-        if decoded.encoding == Encoding::Windows1252 && declared.is_none() {
+        if encoding == Encoding::Windows1252 && declared.is_none() {
             diags.push(
                 Diagnostic::warning(file(), "file is not UTF-8; read as Windows-1252")
                     .with_hint("save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right"),
             );
         }
-        if decoded.text.contains('\0') {
+        if text.contains('\0') {
             diags.push(
                 Diagnostic::error(file(), "file contains binary data")
                     .with_hint("this does not look like a text table; export it as CSV"),
             );
             return None;
         }
-        let text = decoded.text;
         if text.trim().is_empty() {
             diags.push(
                 Diagnostic::error(file(), "file is empty").with_hint("add a header line and rows"),
@@ -296,71 +477,46 @@ impl Table {
             return None;
         }
         let delimiter = sniff_delimiter(&text);
-        let unclosed = unclosed_quote(&text, delimiter);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .comment(None)
-            .from_reader(text.as_bytes());
         let lines = LineIndex::new(&text);
+        let (unclosed, records) = read_records(&text, delimiter, PIECE, &lines);
         let mut headers: Option<Vec<String>> = None;
-        let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            let row = match record {
+                Record::Row(row) => row,
+                Record::Unreadable(line, error) => {
                     diags.push(
                         Diagnostic::error(
                             Location::Record { path: path.to_path_buf(), line },
                             "unreadable record",
                         )
-                        .with_value(e.to_string()),
+                        .with_value(error),
                     );
                     continue;
                 }
-            }
-            let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-            // A line break inside a quoted field reads as `\n`, whatever the file uses.
-            let fields: Vec<String> = record
-                .iter()
-                .map(|f| {
-                    let f = f.trim();
-                    if f.contains('\r') {
-                        f.replace("\r\n", "\n")
-                    } else {
-                        f.to_string()
-                    }
-                })
-                .collect();
-            if fields.iter().all(String::is_empty) {
-                continue;
-            }
+            };
+            let line = row.line;
             match &headers {
                 None => {
-                    if fields.first().is_some_and(|f| f.starts_with('#')) {
+                    if row.get(0).starts_with('#') {
                         continue; // a comment line before the header
                     }
-                    headers = Some(fields);
+                    headers = Some(row.fields().map(str::to_string).collect());
                 }
                 Some(h) => {
                     // An HXL hashtag row right under the header.
                     if rows.is_empty()
-                        && fields.iter().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'))
+                        && row.fields().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'))
                     {
                         continue;
                     }
-                    if fields.len() > h.len() && fields.iter().skip(h.len()).any(|f| !f.is_empty())
-                    {
+                    if row.len() > h.len() && row.fields().skip(h.len()).any(|f| !f.is_empty()) {
                         diags.push(
                             Diagnostic::error(
                                 Location::Record { path: path.to_path_buf(), line },
                                 format!(
                                     "row has {} fields but the header has {}",
-                                    fields.len(),
+                                    row.len(),
                                     h.len()
                                 ),
                             )
@@ -368,7 +524,7 @@ impl Table {
                         );
                         continue;
                     }
-                    rows.push(Row { line, fields });
+                    rows.push(row);
                 }
             }
         }
@@ -391,14 +547,7 @@ impl Table {
         let headers = headers.unwrap_or_default();
         swallowed_rows(path, &headers, &mut rows, delimiter, diags);
         let decimal_comma = delimiter != b',';
-        Some(Table {
-            path: path.to_path_buf(),
-            headers,
-            rows,
-            delimiter,
-            decimal_comma,
-            encoding: decoded.encoding,
-        })
+        Some(Table { path: path.to_path_buf(), headers, rows, delimiter, decimal_comma, encoding })
     }
 
     /// The 0-based index of the first column whose name matches one of
@@ -441,6 +590,7 @@ pub fn missing_column(path: &Path, headers: &[String], name: &str) -> Diagnostic
 
 #[cfg(test)]
 mod tests {
+    use super::super::decode::decode;
     use super::*;
 
     fn table(text: &str) -> (Option<Table>, Diagnostics) {
@@ -567,6 +717,60 @@ mod tests {
         assert_eq!(t.column(&["x"]), None);
     }
 
+    /// The records of `text` read in one piece and cut at every line they can be.
+    fn pieces_agree(text: &str) -> Vec<Record> {
+        let lines = LineIndex::new(text);
+        let delimiter = sniff_delimiter(text);
+        let whole = read_records(text, delimiter, usize::MAX, &lines);
+        let cut = read_records(text, delimiter, 1, &lines);
+        assert_eq!(whole, cut, "{text:?}");
+        whole.1
+    }
+
+    #[test]
+    #[allow(clippy::print_stderr)] // why: says the shared data was not there
+    fn pieces_read_as_the_whole_text() {
+        let text = "id,note\r\n1,\"two\r\nlines\"\r\n\r\n2,\"a \"\"quoted\"\"\nword\"\n3,x\"y\n\n4,\"open\n5,z\n";
+        let records = pieces_agree(text);
+        assert_eq!(records.len(), 5);
+        let (_, cuts) = scan_quotes(text, b',', 1);
+        assert_eq!(cuts, vec![9, 25, 27, 49, 55, 56]);
+        // the real exports (ACLED, UCDP, GDAL's odd fixtures), cut every 4 KiB
+        let root = std::env::var_os("FRONTLINE_SHARED_DATA").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"),
+            PathBuf::from,
+        );
+        let mut files = 0;
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            for e in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+                if e.path().extension().is_none_or(|x| x != "csv") {
+                    continue;
+                }
+                let text = decode(&std::fs::read(e.path()).unwrap()).text;
+                let lines = LineIndex::new(&text);
+                let d = sniff_delimiter(&text);
+                let whole = read_records(&text, d, usize::MAX, &lines);
+                assert_eq!(whole, read_records(&text, d, 4096, &lines), "{}", e.path().display());
+                files += 1;
+            }
+        }
+        assert!(files == 0 || files >= 20, "{files} files");
+        if files == 0 {
+            eprintln!("skipped: no shared data at {}", root.display());
+        }
+    }
+
+    #[test]
+    fn rows_keep_trimmed_fields() {
+        let row = Row::new(7, [" a ", "", "b\r\nc", "é "]).unwrap();
+        assert_eq!(row.fields().collect::<Vec<_>>(), vec!["a", "", "b\nc", "é"]);
+        assert_eq!(
+            (row.len(), row.get(4), row.value(Some(1)), row.value(Some(3))),
+            (4, "", None, Some("é"))
+        );
+        assert!(Row::default().is_empty() && Row::default().get(0).is_empty());
+    }
+
     proptest::proptest! {
         #[test]
         fn prop_reader_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
@@ -578,6 +782,47 @@ mod tests {
         fn prop_csvish_text_never_panics(text in "[a1,;|\t\"\r\n# ]{0,200}") {
             let mut d = Diagnostics::new();
             let _ = Table::from_bytes(Path::new("f.csv"), text.as_bytes(), &mut d);
+        }
+
+        #[test]
+        fn prop_pieces_read_as_the_whole_text(text in "[aé1,;\t\" \r\n]{0,300}") {
+            pieces_agree(&text);
+        }
+
+        #[test]
+        fn prop_rows_start_on_the_line_after_the_newlines_before_them(
+            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40),
+            piece in 1usize..64,
+        ) {
+            use std::fmt::Write as _;
+            let mut text = String::from("id,note\n");
+            let mut expected = Vec::new();
+            for (i, (note, end)) in rows.iter().enumerate() {
+                expected.push(text.matches('\n').count() as u64 + 1);
+                let note = ["x", "\"a\nb\"", "\"a\r\nb\""][*note];
+                let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
+                write!(text, "{i},{note}{end}").unwrap();
+            }
+            let lines = LineIndex::new(&text);
+            let (_, records) = read_records(&text, b',', piece, &lines);
+            let got: Vec<u64> = records
+                .iter()
+                .skip(1)
+                .map(|r| match r { Record::Row(r) => r.line, Record::Unreadable(l, _) => *l })
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+
+        #[test]
+        fn prop_row_fields_are_the_trimmed_inputs(
+            fields in proptest::collection::vec("[ a\r\né,]{0,12}", 0..12)
+        ) {
+            let row = Row::new(1, fields.iter().map(String::as_str)).unwrap();
+            proptest::prop_assert_eq!(row.len(), fields.len());
+            for (i, f) in fields.iter().enumerate() {
+                proptest::prop_assert_eq!(row.get(i), f.trim().replace("\r\n", "\n"));
+            }
+            proptest::prop_assert_eq!(row.get(fields.len()), "");
         }
     }
 }

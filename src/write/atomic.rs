@@ -4,6 +4,7 @@
 //! last good one stood.
 
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
@@ -13,27 +14,9 @@ use std::path::Path;
 ///
 /// An I/O error naming `path`.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".frontline-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    // a temporary file is private (0600); a published layer must be readable
-    // like any file the user writes: keep the old file's mode, else rw-r--r--
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.commit()
 }
 
 /// Write several files, each atomically, only after all of them were
@@ -44,8 +27,26 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 ///
 /// The first I/O error.
 pub fn write_all(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        write(path, bytes)?;
+        let mut file = AtomicFile::create(path)?;
+        file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+        staged.push(file);
+    }
+    commit_all(staged)
+}
+
+/// Move files written in full into place: all are synced first (in
+/// parallel), then each replaces its target, so a file that fails to sync
+/// leaves every target untouched.
+///
+/// # Errors
+///
+/// The first I/O error.
+pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<()> {
+    files.par_iter_mut().map(AtomicFile::sync).collect::<Result<Vec<()>>>()?;
+    for file in files {
+        file.publish()?;
     }
     Ok(())
 }
@@ -91,18 +92,50 @@ impl AtomicFile {
         Ok(AtomicFile { path: path.to_path_buf(), target: Target::Temp(tmp) })
     }
 
+    /// Flush the file and sync it to disk, without moving it into place.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the file.
+    pub fn sync(&mut self) -> Result<()> {
+        let path = &self.path;
+        match &mut self.target {
+            Target::Direct(f) => f.flush().map_err(|e| Error::io(path, e)),
+            Target::Temp(tmp) => {
+                tmp.flush().map_err(|e| Error::io(path, e))?;
+                tmp.as_file().sync_all().map_err(|e| Error::io(path, e))
+            }
+        }
+    }
+
     /// Flush, sync and move the file into place.
     ///
     /// # Errors
     ///
     /// An I/O error naming the file.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        self.sync()?;
+        self.publish()
+    }
+
+    /// Move a synced file into place.
+    fn publish(self) -> Result<()> {
         let path = self.path;
         match self.target {
-            Target::Direct(mut f) => f.flush().map_err(|e| Error::io(&path, e)),
-            Target::Temp(mut tmp) => {
-                tmp.flush().map_err(|e| Error::io(&path, e))?;
-                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+            Target::Direct(_) => Ok(()),
+            Target::Temp(tmp) => {
+                // a temporary file is private (0600); a published file must be
+                // readable like any file the user writes: keep the old file's
+                // mode, else rw-r--r--
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    let mode =
+                        std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+                    tmp.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(mode))
+                        .map_err(|e| Error::io(&path, e))?;
+                }
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
@@ -149,6 +182,33 @@ mod tests {
         f.commit().unwrap();
         assert_eq!(reader.join().unwrap(), b"through");
         assert!(!std::fs::metadata(&fifo).unwrap().is_file(), "the FIFO must stay a FIFO");
+    }
+
+    #[test]
+    fn staged_files_replace_their_targets_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
+        write_all(&[(a.clone(), b"a1".to_vec()), (b.clone(), b"b1".to_vec())]).unwrap();
+        // files staged but dropped before the commit (a failed build) change nothing
+        let mut staged = AtomicFile::create(&a).unwrap();
+        staged.write_all(b"a2").unwrap();
+        drop(staged);
+        let mut files = Vec::new();
+        for (path, text) in [(&a, b"a3"), (&b, b"b3")] {
+            let mut f = AtomicFile::create(path).unwrap();
+            f.write_all(text).unwrap();
+            files.push(f);
+        }
+        assert_eq!(
+            (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()),
+            (b"a1".to_vec(), b"b1".to_vec())
+        );
+        commit_all(files).unwrap();
+        assert_eq!(
+            (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()),
+            (b"a3".to_vec(), b"b3".to_vec())
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary files left");
     }
 
     #[test]

@@ -83,12 +83,25 @@ impl Format {
         layers: &[(LayerKind, Vec<Feature>)],
     ) -> Result<Vec<Output>> {
         match self {
-            Format::GeoJson => geojson_files(snapshot, layers, Flavor::Collection, "geojson"),
-            Format::GeoJsonSeq => geojson_files(snapshot, layers, Flavor::Sequence, "geojsonseq"),
+            Format::GeoJson | Format::GeoJsonSeq => {
+                let (flavor, ext) = self.geojson().unwrap_or((Flavor::Collection, "geojson"));
+                geojson_files(snapshot, layers, flavor, ext)
+            }
             Format::TopoJson => topojson::render(snapshot, layers),
             Format::Html => html::render(snapshot, layers),
             Format::Qml => qml::render(snapshot, layers),
             Format::Svg => svg::render(snapshot, layers),
+        }
+    }
+
+    /// The flavor and file extension of a GeoJSON format; `None` for the
+    /// other formats.
+    #[must_use]
+    pub fn geojson(self) -> Option<(Flavor, &'static str)> {
+        match self {
+            Format::GeoJson => Some((Flavor::Collection, "geojson")),
+            Format::GeoJsonSeq => Some((Flavor::Sequence, "geojsonseq")),
+            _ => None,
         }
     }
 
@@ -132,28 +145,63 @@ fn geojson_files(
     flavor: Flavor,
     ext: &str,
 ) -> Result<Vec<Output>> {
+    geojson_layers(layers, ext)
+        .into_iter()
+        .map(|(kind, name, features)| {
+            let (bytes, features) = write_geojson_layer(snapshot, features, flavor, Vec::new())
+                .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
+            Ok(Output { name, bytes, features })
+        })
+        .collect()
+}
+
+/// The layers a GeoJSON format writes, in order, with their file names
+/// (`control.geojson`): each built layer with its features, and the
+/// incidents layer when `build` left it out of `layers` (`None`: it is
+/// rendered straight from the model, as millions of incidents are).
+#[must_use]
+pub fn geojson_layers<'l>(
+    layers: &'l [(LayerKind, Vec<Feature>)],
+    ext: &str,
+) -> Vec<(LayerKind, String, Option<&'l [Feature]>)> {
+    LayerKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let features = match layers.iter().find(|(k, _)| *k == kind) {
+                Some((_, f)) => Some(f.as_slice()),
+                None if kind == LayerKind::Incidents => None,
+                None => return None,
+            };
+            Some((kind, geojson_name(kind, ext), features))
+        })
+        .collect()
+}
+
+/// The file name of a layer in a GeoJSON format (`control.geojson`).
+#[must_use]
+pub fn geojson_name(kind: LayerKind, ext: &str) -> String {
+    format!("{}.{ext}", kind.name())
+}
+
+/// Write one layer of [`geojson_layers`] as GeoJSON into `out` (`None`
+/// features: the incidents, rendered from the model), and give it back
+/// with the number of features written.
+///
+/// # Errors
+///
+/// I/O errors of `out`.
+pub fn write_geojson_layer<W: std::io::Write + Send>(
+    snapshot: &Snapshot<'_>,
+    features: Option<&[Feature]>,
+    flavor: Flavor,
+    out: W,
+) -> std::io::Result<(W, usize)> {
     let meta = snapshot.meta();
     let precision = snapshot.project.settings.precision;
-    let failed = |kind: LayerKind, e: std::io::Error| {
-        Error::internal(format!("rendering {}: {e}", kind.name()))
-    };
-    let mut out = Vec::with_capacity(LayerKind::ALL.len());
-    for kind in LayerKind::ALL {
-        let name = format!("{}.{ext}", kind.name());
-        if let Some((_, features)) = layers.iter().find(|(k, _)| *k == kind) {
-            let bytes = write_features(Vec::new(), features, &meta, precision, flavor)
-                .map_err(|e| failed(kind, e))?;
-            out.push(Output { name, bytes, features: features.len() });
-        } else if kind == LayerKind::Incidents {
-            // Left out of `layers` by `build` when only GeoJSON is asked for:
-            // millions of incidents are rendered straight from the model.
-            let (bytes, features) =
-                crate::layers::incidents::render(snapshot, &meta, precision, flavor)
-                    .map_err(|e| failed(kind, e))?;
-            out.push(Output { name, bytes, features });
-        }
+    match features {
+        Some(f) => Ok((write_features(out, f, &meta, precision, flavor)?, f.len())),
+        None => crate::layers::incidents::render(snapshot, &meta, precision, flavor, out),
     }
-    Ok(out)
 }
 
 /// Escape text for XML and HTML content and quoted attribute values (the

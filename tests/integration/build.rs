@@ -159,6 +159,57 @@ fn forces_csv_is_optional() {
 }
 
 #[test]
+fn many_incidents_stream_to_the_same_bytes_as_the_feature_path() {
+    // more incidents than one group of runs (65,536), so rendering one group
+    // overlaps writing the one before; Arabic text and multi-line notes too
+    use std::fmt::Write as _;
+    let w = Workdir::new();
+    w.demo("q");
+    let demo = w.read("q/incidents.csv");
+    let mut lines = demo.lines();
+    let mut csv = format!("{}\n", lines.next().unwrap());
+    let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+    for i in 0..70_000 {
+        let row = rows[i % rows.len()];
+        let (id, rest) = row.split_once(',').unwrap();
+        let rest = match i % 5 {
+            0 => rest.replacen(",North Press Agency,", ",\"قامشلو\nNorth Press\",", 1),
+            1 => rest.replacen(",clash,", ",,", 1),
+            _ => rest.to_string(),
+        };
+        writeln!(csv, "{id}-{i},{rest}").unwrap();
+    }
+    w.write("q/incidents.csv", &csv);
+    let o = w.run(&[
+        "build",
+        "q",
+        "--since",
+        "all",
+        "--format",
+        "geojson,geojsonseq",
+        "--out",
+        "direct",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let o = w.run(&[
+        "build",
+        "q",
+        "--since",
+        "all",
+        "--format",
+        "geojson,geojsonseq,qml",
+        "--out",
+        "features",
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    for f in ["incidents.geojson", "incidents.geojsonseq"] {
+        let (direct, features) = (w.read(&format!("direct/{f}")), w.read(&format!("features/{f}")));
+        assert!(direct == features, "{f} differs");
+        assert!(direct.matches("\"type\":\"Feature\"").count() >= 70_000);
+    }
+}
+
+#[test]
 fn incidents_rendered_from_the_model_match_the_feature_path() {
     // `--format geojson` renders incidents straight from the model; with
     // another format the layer is built as features. Same bytes either way.

@@ -15,7 +15,7 @@ fn read(rel: &str, preset: Option<Preset>) -> Option<(Vec<Incident>, Diagnostics
     let mut d = Diagnostics::new();
     let shown = Path::new(path.file_name().unwrap());
     let t = Table::from_bytes(shown, &bytes, &mut d).expect("a table");
-    let inc = incidents::read(&t, &[], &NameIndex::new(), None, preset, None, &mut d);
+    let inc = incidents::read(t, &[], &NameIndex::new(), None, preset, None, &mut d);
     Some((inc, d))
 }
 
@@ -51,11 +51,11 @@ fn acled_global_export_maps_roles_and_precision() {
     // PHL10453 has no coordinates: a documented skip with a located warning
     insta::assert_snapshot!(messages(&d).join("\n"), @r#"acled.csv:5072:23: warning: incident has no coordinates; skipped "PHL10453" — the ACLED export gives no latitude and longitude for this event"#);
     let syr = inc.iter().find(|i| i.id == "SYR77948").unwrap();
-    let actors = format!("{} {}", syr.properties["actor1"], syr.properties["actor2"]);
+    let actors = format!("{} {}", syr.properties.value("actor1"), syr.properties.value("actor2"));
     assert!(actors.contains("Asayish"), "{actors}");
-    assert_eq!(syr.properties["type"], syr.properties["event_type"]);
+    assert_eq!(syr.properties.value("type"), syr.properties.value("event_type"));
     let approx = inc.iter().filter(|i| i.precision == LocationPrecision::Approximate).count();
-    let prec3 = inc.iter().filter(|i| i.properties["geo_precision"] == 3).count();
+    let prec3 = inc.iter().filter(|i| i.properties.value("geo_precision") == 3).count();
     assert!(approx > 0 && approx == prec3, "{approx} approximate, {prec3} with geo_precision 3");
     // `9-May-20` dates
     assert!(inc.iter().all(|i| i.date.to_iso().starts_with("2020-0")));
@@ -67,7 +67,11 @@ fn acled_legacy_schemas_read_by_alias() {
     assert!(inc.iter().all(|i| i.date.to_iso().starts_with("2015-")));
     assert!(inc.iter().any(|i| i.precision == LocationPrecision::Approximate));
     // multi-line NOTES keep their line breaks, and later rows keep their lines
-    assert!(inc.iter().any(|i| i.properties["NOTES"].as_str().is_some_and(|n| n.contains('\n'))));
+    assert!(inc.iter().any(|i| i
+        .properties
+        .value("NOTES")
+        .as_str()
+        .is_some_and(|n| n.contains('\n'))));
     assert!(inc.windows(2).all(|w| w[0].line < w[1].line));
     let Some((inc, _)) = read("acled-africa-2016-legacy/acled.csv", None) else { return };
     assert!(
@@ -85,16 +89,16 @@ fn ucdp_ged_maps_roles_and_keeps_date_end() {
     let Some((inc, _)) = read("ucdp-ged191-mmr-bgd/ged191.csv", Some(Preset::Ucdp)) else { return };
     let first = &inc[0];
     assert!(first.properties.contains_key("date_end"));
-    assert_eq!(first.properties["fatalities"], first.properties["best"]);
-    assert_eq!(first.properties["actor1"], first.properties["side_a"]);
+    assert_eq!(first.properties.value("fatalities"), first.properties.value("best"));
+    assert_eq!(first.properties.value("actor1"), first.properties.value("side_a"));
     let types: std::collections::BTreeSet<&str> =
-        inc.iter().filter_map(|i| i.properties["type"].as_str()).collect();
+        inc.iter().filter_map(|i| i.properties.kind()).collect();
     assert_eq!(
         types.into_iter().collect::<Vec<_>>(),
         ["non-state conflict", "one-sided violence", "state-based conflict"]
     );
     let approx = inc.iter().filter(|i| i.precision == LocationPrecision::Approximate).count();
-    let prec = inc.iter().filter(|i| i.properties["where_prec"].as_i64() >= Some(3)).count();
+    let prec = inc.iter().filter(|i| i.properties.value("where_prec").as_i64() >= Some(3)).count();
     assert_eq!(approx, prec);
     // the HDX copy has an HXL hashtag row under the header; its first event is on line 3
     let Some((hxl, _)) = read("ucdp-ged191-mmr-bgd/conflict_data_BGD_hxl.csv", None) else {
@@ -134,7 +138,7 @@ fn csv2geojson_coordinates_match_exactly() {
             .collect();
         let mut diags = Diagnostics::new();
         let t = Table::from_bytes(Path::new(input), dated.as_bytes(), &mut diags).unwrap();
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut diags);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut diags);
         assert!(diags.is_empty(), "{input}: {:?}", messages(&diags));
         let want: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(expected)).unwrap()).unwrap();
@@ -165,7 +169,7 @@ fn csv2geojson_bad_coordinates_are_located() {
             .collect();
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new(input), dated.as_bytes(), &mut d).unwrap();
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut d);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut d);
         assert!(inc.is_empty(), "{input}");
         out.extend(messages(&d));
     }
@@ -238,11 +242,9 @@ fn messy_fixtures_read_or_are_reported() {
             char::from(t.delimiter),
             if t.decimal_comma { ", decimal comma" } else { "" }
         ));
-        let inc = incidents::read(&t, &[], &NameIndex::new(), None, None, None, &mut d);
+        let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut d);
         for i in &inc {
-            let text = |k: &str| {
-                i.properties.get(k).and_then(|v| v.as_str()).unwrap_or("").replace('\n', "\\n")
-            };
+            let text = |k: &str| i.properties.value(k).as_str().unwrap_or("").replace('\n', "\\n");
             out.push(format!(
                 "  line {} {} {} ({}, {}) {}",
                 i.line,
