@@ -141,6 +141,14 @@ pub struct StreamReport {
 }
 
 impl StreamReport {
+    /// Add another report's feature, skip, error and warning counts.
+    fn add_counts(&mut self, other: &StreamReport) {
+        self.features += other.features;
+        self.skipped += other.skipped;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+    }
+
     /// Whether any error was reported (exit code 1).
     #[must_use]
     pub fn has_errors(&self) -> bool {
@@ -445,18 +453,12 @@ struct Side {
 impl Side {
     /// Add another side's counts and problems after this one's.
     fn merge(&mut self, other: Side) {
-        self.report.features += other.report.features;
-        self.report.skipped += other.report.skipped;
-        self.report.errors += other.report.errors;
-        self.report.warnings += other.report.warnings;
+        self.report.add_counts(&other.report);
         self.diagnostics.extend(other.diagnostics);
     }
 
     fn merge_into(self, report: &mut StreamReport, events: &mut dyn StreamEvents) {
-        report.features += self.report.features;
-        report.skipped += self.report.skipped;
-        report.errors += self.report.errors;
-        report.warnings += self.report.warnings;
+        report.add_counts(&self.report);
         for d in self.diagnostics.iter() {
             events.diagnostic(d);
         }

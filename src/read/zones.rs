@@ -25,7 +25,6 @@ use geo::algorithm::bool_ops::FillRule;
 use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
 use rayon::prelude::*;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -352,9 +351,6 @@ fn read_geojson_as(
             // `None`: the text is not JSON (the whole file is then read as a
             // value, which says where)
             let mut feature = match feature {
-                Item::Raw(raw) if parse == Parse::Values => {
-                    serde_json::from_str(raw).ok().map(zone_json::Feature::from_value)
-                }
                 Item::Raw(raw) => zone_json::Feature::parse(raw),
                 Item::Value(v) => Some(zone_json::Feature::from_value(v)),
             }?;
@@ -364,15 +360,13 @@ fn read_geojson_as(
                 .geometry
                 .take()
                 .and_then(|g| match g {
-                    zone_json::Geometry::Raw(raw) => {
-                        match zone_json::polygons(raw).filter(|_| parse == Parse::Typed) {
-                            Some(p) => assemble(p, opts.repair, &|| at(index), &mut d),
-                            None => {
-                                let v = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-                                read_multipolygon(&v, opts.repair, &|| at(index), &mut d)
-                            }
+                    zone_json::Geometry::Raw(raw) => match zone_json::polygons(raw) {
+                        Some(p) => assemble(p, opts.repair, &|| at(index), &mut d),
+                        None => {
+                            let v = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+                            read_multipolygon(&v, opts.repair, &|| at(index), &mut d)
                         }
-                    }
+                    },
                     zone_json::Geometry::Value(v) => {
                         read_multipolygon(&v, opts.repair, &|| at(index), &mut d)
                     }
@@ -543,10 +537,11 @@ fn read_root<'a>(
 ) -> Option<(Vec<Item<'a>>, Option<Crs>)> {
     let file = || Location::File { path: path.to_path_buf() };
     let typed = zone_json::split(text).filter(|_| parse == Parse::Typed);
-    let (kind, crs, features) = match typed {
+    // the features, and the whole document as one (for a root Feature)
+    let (kind, crs, features, whole) = match typed {
         Some(doc) => {
             let features = doc.features.map(|f| f.into_iter().map(Item::Raw).collect());
-            (doc.kind, doc.crs, features)
+            (doc.kind, doc.crs, features, Item::Raw(text))
         }
         None => {
             let mut root: Value = match serde_json::from_str(text) {
@@ -567,12 +562,13 @@ fn read_root<'a>(
                     return None;
                 }
             };
+            let (kind, crs) = (root.get("type").cloned(), root.get("crs").cloned());
             // taken, not cloned: a 10k-zone file is a large tree
             let features = match root.get_mut("features").map(Value::take) {
                 Some(Value::Array(f)) => Some(f.into_iter().map(Item::Value).collect()),
                 _ => None,
             };
-            (root.get("type").cloned(), root.get("crs").cloned(), features)
+            (kind, crs, features, Item::Value(root))
         }
     };
     let features: Vec<Item<'a>> = match kind.as_ref().and_then(Value::as_str) {
@@ -585,10 +581,7 @@ fn read_root<'a>(
                 return None;
             }
         }
-        Some("Feature") => match serde_json::from_str::<&RawValue>(text) {
-            Ok(raw) => vec![Item::Raw(raw.get())],
-            Err(_) => vec![Item::Value(serde_json::from_str(text).unwrap_or(Value::Null))],
-        },
+        Some("Feature") => vec![whole],
         other => {
             diags.push(
                 Diagnostic::error(file(), "expected a GeoJSON FeatureCollection")

@@ -185,9 +185,7 @@ fn csv2geojson_bad_coordinates_are_located() {
 #[test]
 fn gdal_csv_fixtures_read_or_are_reported() {
     let Some(dir) = shared_data("gdal-ogr-csv-fixtures") else { return };
-    let mut names: Vec<_> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    names.sort();
+    let names = sorted_names(&dir);
     let mut out = Vec::new();
     for name in names {
         let bytes = std::fs::read(dir.join(&name)).unwrap();
@@ -222,9 +220,7 @@ fn gdal_csv_fixtures_read_or_are_reported() {
 #[allow(clippy::too_many_lines)]
 fn messy_fixtures_read_or_are_reported() {
     let dir = crate::util::repo().join("tests/fixtures/read");
-    let mut names: Vec<_> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    names.sort();
+    let names = sorted_names(&dir);
     let mut out = Vec::new();
     for name in names {
         let bytes = std::fs::read(dir.join(&name)).unwrap();
@@ -320,4 +316,12 @@ fn messy_fixtures_read_or_are_reported() {
       line 2 QAM-1 2021-04-25 (41.2205, 37.0345) Qamishlî café – “quoted”
       windows-1252.csv: warning: file is not UTF-8; read as Windows-1252 — save it as UTF-8 ("CSV UTF-8" in Excel) to be sure accents and scripts are right
     "#);
+}
+
+/// The names of the files in `dir`, sorted.
+fn sorted_names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    names
 }
