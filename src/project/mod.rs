@@ -477,43 +477,25 @@ impl Project {
     #[must_use]
     pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
-        let mut zones = read_zones(&settings, sources, &mut diags);
-        zones.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut zone_names = NameIndex::new();
-        for (i, z) in zones.iter().enumerate() {
-            zone_names.insert(&z.name, i);
-            zone_names.insert(&z.id, i);
-            for a in &z.aliases {
-                zone_names.insert(a, i);
-            }
-        }
-        let mut registry = match &sources.forces {
-            Some(bytes) => {
-                let forces = Table::from_bytes_with(
-                    Path::new(&settings.forces),
-                    bytes,
-                    settings.encoding,
-                    &mut diags,
-                )
-                .map(|t| read::forces::read(&t, &mut diags))
-                .unwrap_or_default();
-                ForceRegistry::from_forces(forces)
-            }
+        // The zones (and their names) and the tables are read side by side:
+        // each is parallel inside, but has sequential parts the other fills.
+        // Diagnostics are sorted at the end, so the order they were found in
+        // does not show.
+        let ((zones, zone_names, zone_diags), (tables, table_diags)) = rayon::join(
+            || read_zones_and_names(&settings, sources),
+            || read_tables(&settings, sources),
+        );
+        diags.extend(zone_diags);
+        diags.extend(table_diags);
+        let mut registry = match tables.forces {
+            Some(forces) => ForceRegistry::from_forces(forces),
             None => ForceRegistry::implicit(),
         };
         let date_format = settings.date_format.as_deref();
-        let control = if sources.control.is_empty() {
-            Vec::new()
-        } else {
-            Table::from_bytes_with(
-                Path::new(&settings.control),
-                &sources.control,
-                settings.encoding,
-                &mut diags,
-            )
+        let control = tables
+            .control
             .map(|t| read::control::read(&t, &zone_names, &mut registry, date_format, &mut diags))
-            .unwrap_or_default()
-        };
+            .unwrap_or_default();
         if registry.implicit {
             read::forces::assign_colors(&mut registry.forces);
         }
@@ -529,25 +511,21 @@ impl Project {
             Some(Ok(t)) => t,
             None => None,
         };
-        let incidents = match &sources.incidents {
-            Some(bytes) => {
-                Table::from_bytes_with(incidents_path, bytes, settings.encoding, &mut diags)
-                    .map(|t| {
-                        let crs = incidents_crs.as_ref();
-                        read::incidents::read(
-                            t,
-                            &zones,
-                            &zone_names,
-                            date_format,
-                            settings.preset,
-                            crs,
-                            &mut diags,
-                        )
-                    })
-                    .unwrap_or_default()
-            }
-            None => Vec::new(),
-        };
+        let incidents = tables
+            .incidents
+            .map(|t| {
+                let crs = incidents_crs.as_ref();
+                read::incidents::read(
+                    t,
+                    &zones,
+                    &zone_names,
+                    date_format,
+                    settings.preset,
+                    crs,
+                    &mut diags,
+                )
+            })
+            .unwrap_or_default();
         read::sanity::swapped_coordinates(
             Path::new(&settings.incidents),
             &incidents,
@@ -576,6 +554,58 @@ impl Project {
         let incidents = self.incidents.iter().map(|i| &i.date);
         control.chain(incidents).max().map(|m| Moment::from_date(m.date()))
     }
+}
+
+/// The tables of a project's sources, parsed but not yet read into the model.
+struct Tables {
+    /// The forces, when there is a forces file (none when it is unreadable).
+    forces: Option<Vec<Force>>,
+    /// The control table (`None`: no control file, or unreadable).
+    control: Option<Table>,
+    /// The incidents table (`None`: no incidents, or unreadable).
+    incidents: Option<Table>,
+}
+
+/// Parse the forces, control and incidents tables of `sources`, and read
+/// the forces (they need no other file).
+fn read_tables(settings: &Settings, sources: &Sources) -> (Tables, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let table = |path: &str, bytes: &[u8], diags: &mut Diagnostics| {
+        Table::from_bytes_with(Path::new(path), bytes, settings.encoding, diags)
+    };
+    let forces = sources.forces.as_ref().map(|bytes| {
+        table(&settings.forces, bytes, &mut diags)
+            .map(|t| read::forces::read(&t, &mut diags))
+            .unwrap_or_default()
+    });
+    let control = if sources.control.is_empty() {
+        None
+    } else {
+        table(&settings.control, &sources.control, &mut diags)
+    };
+    let incidents =
+        sources.incidents.as_ref().and_then(|bytes| table(&settings.incidents, bytes, &mut diags));
+    (Tables { forces, control, incidents }, diags)
+}
+
+/// The zones of `sources` sorted by id, and the index of their ids, names
+/// and aliases.
+fn read_zones_and_names(
+    settings: &Settings,
+    sources: &Sources,
+) -> (Vec<Zone>, NameIndex, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut zones = read_zones(settings, sources, &mut diags);
+    zones.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut names = NameIndex::new();
+    for (i, z) in zones.iter().enumerate() {
+        names.insert(&z.name, i);
+        names.insert(&z.id, i);
+        for a in &z.aliases {
+            names.insert(a, i);
+        }
+    }
+    (zones, names, diags)
 }
 
 /// Read the zones in whichever form the sources hold them.

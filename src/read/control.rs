@@ -9,9 +9,11 @@
 use super::forces::split_list;
 use super::table::{Row, Table};
 use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::hash::FastMap;
 use crate::model::date::{DateParser, SlashOrder};
 use crate::model::{ControlRow, Force, Lookup, Moment, NameIndex, Status};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasherDefault;
 
 /// The forces a project knows, and whether new ones may be added.
 #[derive(Debug, Default)]
@@ -358,13 +360,15 @@ fn read_row(
 
 /// Rows for the same zone and `since` must agree.
 fn check_conflicts(table: &Table, rows: &[ControlRow], diags: &mut Diagnostics) {
-    let mut first: BTreeMap<(usize, chrono::NaiveDateTime), &ControlRow> = BTreeMap::new();
+    let mut first: FastMap<(usize, chrono::NaiveDateTime), &ControlRow> =
+        FastMap::with_capacity_and_hasher(rows.len(), BuildHasherDefault::default());
     for r in rows {
-        match first.get(&(r.zone, r.since.key())) {
-            None => {
-                first.insert((r.zone, r.since.key()), r);
+        match first.entry((r.zone, r.since.key())) {
+            Entry::Vacant(v) => {
+                v.insert(r);
             }
-            Some(f) => {
+            Entry::Occupied(o) => {
+                let f = *o.get();
                 let loc = Location::Record { path: table.path.clone(), line: r.line };
                 if f.forces == r.forces && f.status == r.status && f.until == r.until {
                     diags.push(
