@@ -63,19 +63,20 @@ fn layers_of(
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let formats = Format::parse_list(&project.settings.formats)?;
     let snapshot = Snapshot::new(project)?;
-    // With only GeoJSON formats, the incidents layer (millions of rows at
-    // country scale) is not turned into features: the GeoJSON writer renders
-    // it straight from the model (`layers::incidents::render`).
+    // With only GeoJSON formats, the layers that grow with the data (millions
+    // of incidents at country scale, a feature per control period) are not
+    // turned into features: the GeoJSON writer renders them straight from
+    // the model (`LayerKind::render_geojson`).
     let direct = formats.iter().all(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
-    let kinds: Vec<LayerKind> =
-        LayerKind::ALL.into_iter().filter(|k| !(direct && *k == LayerKind::Incidents)).collect();
+    let (from_model, kinds): (Vec<LayerKind>, Vec<LayerKind>) =
+        LayerKind::ALL.into_iter().partition(|k| direct && k.renders_from_model());
     snapshot.prepare();
     // The topology (built on one thread) is made while the layers that do
-    // not need it are built on the others, and the incidents (with only
-    // GeoJSON formats) are rendered beside them too.
+    // not need it are built on the others, and the layers rendered from the
+    // model are written beside them too.
     let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
         kinds.iter().partition(|k| k.needs_topology());
-    let ((from_arcs, others), incidents) = rayon::join(
+    let ((from_arcs, others), rendered) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -88,12 +89,15 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
         || {
             formats
                 .par_iter()
-                .map(|format| match format.geojson().filter(|_| direct) {
-                    Some((flavor, ext)) => {
-                        let path = out_dir.join(write::geojson_name(LayerKind::Incidents, ext));
-                        geojson_file(&snapshot, path, None, flavor).map(Some)
-                    }
-                    None => Ok(None),
+                .map(|format| {
+                    let Some((flavor, ext)) = format.geojson() else { return Ok(Vec::new()) };
+                    from_model
+                        .par_iter()
+                        .map(|&kind| {
+                            let path = out_dir.join(write::geojson_name(kind, ext));
+                            Ok((kind, geojson_file(&snapshot, kind, path, None, flavor)?))
+                        })
+                        .collect::<Result<Vec<_>>>()
                 })
                 .collect::<Result<Vec<_>>>()
         },
@@ -101,11 +105,11 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let mut layers = from_arcs?;
     layers.extend(others?);
     layers.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
-    let incidents = incidents?;
+    let rendered = rendered?;
     let staged = formats
         .par_iter()
-        .zip(incidents)
-        .map(|(format, incidents)| stage(*format, &snapshot, &layers, out_dir, incidents))
+        .zip(rendered)
+        .map(|(format, rendered)| stage(*format, &snapshot, &layers, out_dir, rendered))
         .collect::<Result<Vec<_>>>()?;
     let mut files = Vec::new();
     let mut temps = Vec::new();
@@ -130,14 +134,14 @@ type Staged = (PathBuf, usize, AtomicFile);
 
 /// Write the files of one format into temporary files beside their
 /// targets: GeoJSON layers as they are rendered, other formats rendered in
-/// memory first. `incidents` is the format's incidents file when it was
-/// written already, straight from the model.
+/// memory first. `rendered` are the format's files written already,
+/// straight from the model.
 fn stage(
     format: Format,
     snapshot: &Snapshot<'_>,
     layers: &[(LayerKind, Vec<Feature>)],
     out_dir: &Path,
-    mut incidents: Option<Staged>,
+    mut rendered: Vec<(LayerKind, Staged)>,
 ) -> Result<Vec<Staged>> {
     let Some((flavor, ext)) = format.geojson() else {
         return format
@@ -153,24 +157,39 @@ fn stage(
     };
     let files = write::geojson_layers(layers, ext)
         .into_par_iter()
-        .map(|(_, name, features)| {
-            let Some(features) = features else { return Ok(None) };
-            geojson_file(snapshot, out_dir.join(name), Some(features), flavor).map(Some)
+        .map(|(kind, name, features)| match features {
+            Some(features) => {
+                geojson_file(snapshot, kind, out_dir.join(name), Some(features), flavor).map(Some)
+            }
+            None => Ok(None),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(files.into_iter().filter_map(|f| f.or_else(|| incidents.take())).collect())
+    // in layer order: the built layers' files, and the rendered ones in their places
+    let mut out = Vec::with_capacity(files.len());
+    for ((kind, _, _), file) in write::geojson_layers(layers, ext).into_iter().zip(files) {
+        match file {
+            Some(file) => out.push(file),
+            None => {
+                if let Some(at) = rendered.iter().position(|(k, _)| *k == kind) {
+                    out.push(rendered.swap_remove(at).1);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// Write one GeoJSON layer (`None`: the incidents, from the model) into a
+/// Write one GeoJSON layer (`None` features: rendered from the model) into a
 /// temporary file beside `path` as it is rendered.
 fn geojson_file(
     snapshot: &Snapshot<'_>,
+    kind: LayerKind,
     path: PathBuf,
     features: Option<&[Feature]>,
     flavor: Flavor,
 ) -> Result<Staged> {
     let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
-    let (file, count) = write::write_geojson_layer(snapshot, features, flavor, file)
+    let (file, count) = write::write_geojson_layer(snapshot, kind, features, flavor, file)
         .map_err(|e| Error::io(&path, e))?;
     let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
     Ok((path, count, file))

@@ -103,6 +103,38 @@ impl LayerKind {
         matches!(self, LayerKind::Areas | LayerKind::Frontlines)
     }
 
+    /// Whether GeoJSON renders this layer straight from the model (see
+    /// [`LayerKind::render_geojson`]) rather than from built features:
+    /// the layers that grow with the data (a country's incidents, a
+    /// feature per control period).
+    #[must_use]
+    pub fn renders_from_model(self) -> bool {
+        matches!(self, LayerKind::Incidents | LayerKind::Timeline)
+    }
+
+    /// Write this layer as GeoJSON straight from the model, byte for byte
+    /// what the GeoJSON writer makes of [`LayerKind::build`]'s features, and
+    /// the number of features; `None` for a layer that does not
+    /// [`render from the model`](LayerKind::renders_from_model).
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of `out`.
+    pub fn render_geojson<W: std::io::Write + Send>(
+        self,
+        snapshot: &Snapshot<'_>,
+        meta: &Map<String, Value>,
+        precision: u8,
+        flavor: crate::write::geojson::Flavor,
+        out: W,
+    ) -> Option<std::io::Result<(W, usize)>> {
+        match self {
+            LayerKind::Incidents => Some(incidents::render(snapshot, meta, precision, flavor, out)),
+            LayerKind::Timeline => Some(timeline::render(snapshot, meta, precision, flavor, out)),
+            _ => None,
+        }
+    }
+
     /// Build this layer.
     ///
     /// # Errors

@@ -148,17 +148,19 @@ fn geojson_files(
     geojson_layers(layers, ext)
         .into_iter()
         .map(|(kind, name, features)| {
-            let (bytes, features) = write_geojson_layer(snapshot, features, flavor, Vec::new())
-                .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
+            let (bytes, features) =
+                write_geojson_layer(snapshot, kind, features, flavor, Vec::new())
+                    .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
             Ok(Output { name, bytes, features })
         })
         .collect()
 }
 
 /// The layers a GeoJSON format writes, in order, with their file names
-/// (`control.geojson`): each built layer with its features, and the
-/// incidents layer when `build` left it out of `layers` (`None`: it is
-/// rendered straight from the model, as millions of incidents are).
+/// (`control.geojson`): each built layer with its features, and the layers
+/// that [render from the model](LayerKind::renders_from_model) when `build`
+/// left them out of `layers` (`None`: rendered straight from the model, as
+/// millions of incidents are).
 #[must_use]
 pub fn geojson_layers<'l>(
     layers: &'l [(LayerKind, Vec<Feature>)],
@@ -169,7 +171,7 @@ pub fn geojson_layers<'l>(
         .filter_map(|kind| {
             let features = match layers.iter().find(|(k, _)| *k == kind) {
                 Some((_, f)) => Some(f.as_slice()),
-                None if kind == LayerKind::Incidents => None,
+                None if kind.renders_from_model() => None,
                 None => return None,
             };
             Some((kind, geojson_name(kind, ext), features))
@@ -184,14 +186,16 @@ pub fn geojson_name(kind: LayerKind, ext: &str) -> String {
 }
 
 /// Write one layer of [`geojson_layers`] as GeoJSON into `out` (`None`
-/// features: the incidents, rendered from the model), and give it back
-/// with the number of features written.
+/// features: rendered from the model), and give it back with the number of
+/// features written.
 ///
 /// # Errors
 ///
-/// I/O errors of `out`.
+/// I/O errors of `out`, and an error for `None` features of a layer that
+/// does not [render from the model](LayerKind::renders_from_model).
 pub fn write_geojson_layer<W: std::io::Write + Send>(
     snapshot: &Snapshot<'_>,
+    kind: LayerKind,
     features: Option<&[Feature]>,
     flavor: Flavor,
     out: W,
@@ -200,7 +204,9 @@ pub fn write_geojson_layer<W: std::io::Write + Send>(
     let precision = snapshot.project.settings.precision;
     match features {
         Some(f) => Ok((write_features(out, f, &meta, precision, flavor)?, f.len())),
-        None => crate::layers::incidents::render(snapshot, &meta, precision, flavor, out),
+        None => kind.render_geojson(snapshot, &meta, precision, flavor, out).unwrap_or_else(|| {
+            Err(std::io::Error::other(format!("the {} layer was not built", kind.name())))
+        }),
     }
 }
 

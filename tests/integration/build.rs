@@ -205,3 +205,94 @@ fn incidents_rendered_from_the_model_match_the_feature_path() {
     assert!(o.status.success(), "{:?}", text(&o));
     assert_eq!(w.read("direct/incidents.geojson"), w.read("features/incidents.geojson"));
 }
+
+#[test]
+fn timeline_rendered_from_the_model_matches_the_feature_path() {
+    // `--format geojson` renders the timeline straight from the model; with
+    // another format it is built as features. Same bytes either way, with
+    // ids whose natural order is not their zones' order (`a` < `a-1` but
+    // `a-1/…` < `a/…`), lapsed claims, open periods, and extra control
+    // columns named like the layer's own properties (`name`, `fill`).
+    let w = Workdir::new();
+    let square = |x: f64| {
+        format!("[[[{x},36.0],[{},36.0],[{},36.01],[{x},36.01],[{x},36.0]]]", x + 0.01, x + 0.01)
+    };
+    let zones: Vec<String> = ["a", "a-1", "a9", "a10", "b"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let x = 41.0 + 0.01 * i as f64;
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"Zone {id}"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                square(x)
+            )
+        })
+        .collect();
+    w.write(
+        "p/zones.geojson",
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, zones.join(",")),
+    );
+    w.write(
+        "p/control.csv",
+        "zone,force,since,until,status,source,note,fill,name,url\n\
+         a,saa,2020-01-01,,held,,,#123456,shadow,https://example.org/a\n\
+         a,sdf,2021-03-04,2021-05-01,held,Src,a note,,,\n\
+         a-1,sdf,2020-01-01,,contested,,,,,\n\
+         a9,saa,2019-12-31,2020-02-01,,,,red,,\n\
+         a10,saa,2020-01-01,,held,,,,x,\n\
+         a10,sdf,2020-06-01,,held,,,,,\n\
+         b,saa|sdf,2020-01-01,,contested,,,,,\n",
+    );
+    w.write("p/frontline.toml", "zones = \"zones.geojson\"\nzone_key = \"id\"\ncontrol = \"control.csv\"\nincidents = \"none.csv\"\n");
+    for (formats, out) in [("geojson,geojsonseq", "direct"), ("geojson,geojsonseq,qml", "features")]
+    {
+        let o = w.run(&["build", "p", "--format", formats, "--out", out]);
+        assert!(o.status.success(), "{:?}", text(&o));
+    }
+    for f in ["timeline.geojson", "timeline.geojsonseq"] {
+        let (direct, features) = (w.read(&format!("direct/{f}")), w.read(&format!("features/{f}")));
+        assert!(direct == features, "{f} differs:\n{direct}\n{features}");
+    }
+    let timeline = layer(&w, "direct/timeline.geojson");
+    let ids: Vec<&str> = timeline["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "a-1/2020-01-01",
+            "a/2020-01-01",
+            "a/2021-03-04",
+            "a/2021-05-01",
+            "a9/2019-12-31",
+            "a10/2020-01-01",
+            "a10/2020-06-01",
+            "b/2020-01-01"
+        ]
+    );
+    // the extra `fill` keeps its place and gets the state's colour; `name` stays the zone's
+    let first = &feature(&timeline, "a/2020-01-01")["properties"];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "zone",
+            "name",
+            "force",
+            "force_name",
+            "status",
+            "start",
+            "end",
+            "source",
+            "note",
+            "fill",
+            "url"
+        ]
+    );
+    assert_eq!(first["name"], "Zone a");
+    assert_ne!(first["fill"], "#123456");
+    assert_eq!(first["url"], "https://example.org/a");
+}
