@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::model::{ControlRow, Force, Status};
 use crate::style;
 use geo::GeodesicArea;
+use geographiclib_rs::{capability, Geodesic};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
@@ -75,10 +76,11 @@ pub fn carry_extra(props: &mut Map<String, Value>, row: Option<&ControlRow>) {
 /// rest of the planet) nor flip for a ring that crosses itself.
 #[must_use]
 pub fn area_km2(g: &geo::MultiPolygon<f64>) -> f64 {
+    let geodesic = Geodesic::wgs84();
     let ring_m2 = |ring: &geo::LineString<f64>| {
         /// Surface of the WGS84 ellipsoid in m².
         const EARTH_M2: f64 = 510_065_621_724_088.5;
-        let a = geo::Polygon::new(ring.clone(), Vec::new()).geodesic_area_signed().abs();
+        let a = ring_area_m2(&geodesic, ring).abs();
         a.min(EARTH_M2 - a)
     };
     let m2: f64 =
@@ -86,6 +88,56 @@ pub fn area_km2(g: &geo::MultiPolygon<f64>) -> f64 {
             .map(|p| ring_m2(p.exterior()) - p.interiors().iter().map(ring_m2).sum::<f64>())
             .sum();
     m2.max(0.0) / 1e6
+}
+
+/// The signed geodesic area of a ring in m² (counter-clockwise positive),
+/// bit for bit what geo's `geodesic_area_signed` gives for the ring as a
+/// polygon without holes, for less work.
+///
+/// geo feeds every vertex to geographiclib's `PolygonArea`, which solves the
+/// inverse problem for each edge, distance included, plus a zero-length edge
+/// from the closing vertex back to the first. Here each edge asks for the
+/// area term only (the same `S12`: the distance is computed after and apart
+/// from it) and the zero-length edge, whose term is exactly +0, is skipped;
+/// the sum runs in the same order. `PolygonArea`'s count of crossings of the
+/// prime meridian (for rings around a pole) is always zero when every
+/// longitude is strictly inside (0, 180) or strictly inside (−180, 0); other
+/// rings go through geo.
+fn ring_area_m2(geodesic: &Geodesic, ring: &geo::LineString<f64>) -> f64 {
+    let coords = ring.0.as_slice();
+    let one_side = coords.iter().all(|c| c.x > 0.0 && c.x < 180.0)
+        || coords.iter().all(|c| c.x < 0.0 && c.x > -180.0);
+    if !one_side {
+        return geo::Polygon::new(ring.clone(), Vec::new()).geodesic_area_signed();
+    }
+    // geo closes an open ring with a copy of the first vertex (an edge from
+    // the last vertex to the first, then the zero-length one) and leaves a
+    // closed ring as it is (its last edge is then the zero-length one only
+    // if the closing vertex is the first one to the bit)
+    let same_bits = |a: &geo::Coord<f64>, b: &geo::Coord<f64>| {
+        a.x.to_bits() == b.x.to_bits() && a.y.to_bits() == b.y.to_bits()
+    };
+    let vertices = match coords {
+        [first, rest @ .., last] if same_bits(first, last) => coords.get(..=rest.len()),
+        _ => Some(coords),
+    }
+    .unwrap_or(coords);
+    let mask = capability::LATITUDE | capability::LONGITUDE | capability::AREA;
+    let mut sum = 0.0;
+    for (a, b) in vertices.iter().zip(vertices.iter().cycle().skip(1)) {
+        let (.., s12) = geodesic._gen_inverse(a.y, a.x, b.y, b.x, mask);
+        sum += s12;
+    }
+    // PolygonArea::compute(signed) for a counter-clockwise ring with no crossing
+    let planet = geodesic.area();
+    let mut area = -(sum % planet);
+    if area > planet / 2.0 {
+        area -= planet;
+    } else if area <= -planet / 2.0 {
+        area += planet;
+    }
+    // geo subtracts the (absent) holes
+    area - 0.0
 }
 
 /// Build the layer.
@@ -146,6 +198,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
 mod tests {
     use super::*;
     use geo::{polygon, MultiPolygon};
+    use proptest::prelude::*;
 
     #[test]
     fn area_does_not_depend_on_winding() {
@@ -156,5 +209,95 @@ mod tests {
         // 0.01° × 0.01° at the equator: 1113.19 m × 1105.74 m
         assert!((a - 1.230_89).abs() < 1e-3, "{a}");
         assert!((a - b).abs() < 1e-9);
+    }
+
+    /// `area_km2` as first written: geo's signed geodesic area of each ring.
+    fn area_km2_reference(g: &MultiPolygon<f64>) -> f64 {
+        let ring_m2 = |ring: &geo::LineString<f64>| {
+            const EARTH_M2: f64 = 510_065_621_724_088.5;
+            let a = geo::Polygon::new(ring.clone(), Vec::new()).geodesic_area_signed().abs();
+            a.min(EARTH_M2 - a)
+        };
+        let m2: f64 =
+            g.0.iter()
+                .map(|p| ring_m2(p.exterior()) - p.interiors().iter().map(ring_m2).sum::<f64>())
+                .sum();
+        m2.max(0.0) / 1e6
+    }
+
+    #[test]
+    fn a_zone_east_of_greenwich_takes_the_short_path_and_keeps_every_bit() {
+        let square = polygon![(x: 36.0, y: 32.0), (x: 36.012_202, y: 32.0), (x: 36.012_202, y: 32.012_202), (x: 36.0, y: 32.012_202), (x: 36.0, y: 32.0)];
+        let g = Geodesic::wgs84();
+        let fast = ring_area_m2(&g, square.exterior());
+        assert_eq!(fast.to_bits(), square.geodesic_area_signed().to_bits());
+        // 0.012202° square at 32°N: about 1.15 km × 1.35 km
+        assert!((fast / 1e6 - 1.56).abs() < 0.01, "{fast}");
+    }
+
+    /// A ring of up to `n` vertices near (`lon`, `lat`), `span` degrees
+    /// across; open or closed, with a `-0.0` for a `0.0` now and then.
+    fn ring(
+        lon: f64,
+        lat: f64,
+        span: f64,
+        n: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = geo::LineString<f64>> {
+        let vertex = (-1.0f64..1.0, -1.0f64..1.0, 0u8..16).prop_map(move |(dx, dy, pick)| {
+            let (x, y) =
+                ((lon + dx * span).clamp(-180.0, 180.0), (lat + dy * span).clamp(-90.0, 90.0));
+            match pick {
+                0 => (x, 0.0),
+                1 => (x, -0.0),
+                2 => (0.0, y),
+                3 => (-0.0, y),
+                _ => (x, y),
+            }
+        });
+        (proptest::collection::vec(vertex, n), proptest::bool::ANY).prop_map(|(mut v, close)| {
+            if let (true, Some(&first)) = (close, v.first()) {
+                v.push(first);
+            }
+            geo::LineString::from(v)
+        })
+    }
+
+    fn place() -> impl Strategy<Value = (f64, f64, f64)> {
+        prop_oneof![
+            // zones: a few km, anywhere, the poles and the antimeridian included
+            (-180.0f64..180.0, -90.0f64..90.0, 0.001f64..0.05),
+            // large areas and rings around a pole or across the prime meridian
+            (-180.0f64..180.0, -90.0f64..90.0, 0.05f64..60.0),
+            // near the prime meridian and the equator
+            (-0.01f64..0.01, -0.01f64..0.01, 0.001f64..0.02),
+        ]
+    }
+
+    proptest! {
+        /// The area-only path gives geo's ring area to the bit, whatever the
+        /// size, place, winding, closure or sign of a zero coordinate.
+        #[test]
+        fn prop_ring_area_is_geos_to_the_bit(
+            r in place().prop_flat_map(|(lon, lat, span)| ring(lon, lat, span, 0..12)),
+        ) {
+            let g = Geodesic::wgs84();
+            let fast = ring_area_m2(&g, &r);
+            let geo = geo::Polygon::new(r.clone(), Vec::new()).geodesic_area_signed();
+            prop_assert_eq!(fast.to_bits(), geo.to_bits(), "{:?}", r);
+        }
+
+        /// And so `area_km2` of zones with holes and several parts is unchanged.
+        #[test]
+        fn prop_area_km2_is_unchanged(
+            parts in proptest::collection::vec(
+                place().prop_flat_map(|(lon, lat, span)| {
+                    (ring(lon, lat, span, 3..10), proptest::collection::vec(ring(lon, lat, span / 4.0, 3..6), 0..3))
+                }),
+                1..3,
+            ),
+        ) {
+            let g = MultiPolygon(parts.into_iter().map(|(e, h)| geo::Polygon::new(e, h)).collect());
+            prop_assert_eq!(area_km2(&g).to_bits(), area_km2_reference(&g).to_bits(), "{:?}", g);
+        }
     }
 }
