@@ -104,63 +104,188 @@ struct Cell {
 }
 
 impl Cell {
-    fn new(center: Coord<f64>, half: f64, polygon: &Polygon<f64>) -> Self {
-        let distance = signed_distance(center, polygon);
+    fn new(center: Coord<f64>, half: f64, edges: &Edges) -> Self {
+        let distance = edges.signed_distance(center);
         Cell { center, half, distance, potential: distance + half * std::f64::consts::SQRT_2 }
     }
 }
 
-impl PartialEq for Cell {
+/// The search's queue of cells, best potential first.
+///
+/// The cells live in an arena and the heap orders small entries pointing
+/// into it, so that sifting moves 16 bytes, not a whole cell. The heap sees
+/// the same keys in the same order as a heap of cells would, so it pops the
+/// same cells in the same order.
+#[derive(Debug, Default)]
+struct Queue {
+    cells: Vec<Cell>,
+    heap: BinaryHeap<Queued>,
+}
+
+impl Queue {
+    fn push(&mut self, cell: Cell) {
+        self.heap.push(Queued { potential: cell.potential, index: self.cells.len() });
+        self.cells.push(cell);
+    }
+
+    fn pop(&mut self) -> Option<Cell> {
+        let queued = self.heap.pop()?;
+        self.cells.get(queued.index).copied()
+    }
+}
+
+/// A queued cell: its potential, and its index in [`Queue::cells`].
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    potential: f64,
+    index: usize,
+}
+
+impl PartialEq for Queued {
     fn eq(&self, other: &Self) -> bool {
         self.potential.total_cmp(&other.potential) == Ordering::Equal
     }
 }
-impl Eq for Cell {}
-impl PartialOrd for Cell {
+impl Eq for Queued {}
+impl PartialOrd for Queued {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Cell {
+impl Ord for Queued {
     fn cmp(&self, other: &Self) -> Ordering {
         self.potential.total_cmp(&other.potential)
     }
 }
 
-/// Distance from `c` to the polygon's boundary, negative outside: one pass
-/// over the edges for both the nearest edge (squared distances, one square
-/// root at the end) and the even-odd inside test, as polylabel does.
-fn signed_distance(c: Coord<f64>, polygon: &Polygon<f64>) -> f64 {
-    let mut inside = false;
-    let mut min_sq = f64::INFINITY;
-    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-        for edge in ring.0.windows(2) {
-            let [a, b] = edge else { continue };
-            if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x {
-                inside = !inside;
-            }
-            min_sq = min_sq.min(segment_distance_sq(c, *a, *b));
-        }
-    }
-    let d = min_sq.sqrt();
-    if inside {
-        d
-    } else {
-        -d
-    }
+/// How many edges [`Edges::signed_distance`] measures side by side: the
+/// per-lane minimum and crossing parity are exact whatever the order, and
+/// fixed-size lanes are what the compiler turns into vector instructions.
+const LANES: usize = 4;
+
+/// [`LANES`] edges, each field one array (struct of arrays).
+#[derive(Debug, Clone, Copy)]
+struct EdgeChunk {
+    ax: [f64; LANES],
+    ay: [f64; LANES],
+    by: [f64; LANES],
+    dx: [f64; LANES],
+    dy: [f64; LANES],
+    len_sq: [f64; LANES],
 }
 
-/// Squared distance from `p` to the segment `a`–`b`.
-fn segment_distance_sq(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len_sq = dx * dx + dy * dy;
-    let t = if len_sq > 0.0 {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len_sq).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (ex, ey) = (p.x - (a.x + dx * t), p.y - (a.y + dy * t));
-    ex * ex + ey * ey
+/// A lane that measures nothing: every term is NaN, which never crosses
+/// (`NaN > y` is false at both ends) and which `f64::min` ignores.
+const PADDING: EdgeChunk = EdgeChunk {
+    ax: [f64::NAN; LANES],
+    ay: [f64::NAN; LANES],
+    by: [f64::NAN; LANES],
+    dx: [f64::NAN; LANES],
+    dy: [f64::NAN; LANES],
+    len_sq: [f64::NAN; LANES],
+};
+
+/// The edges of a polygon's rings, laid out once per polygon in chunks of
+/// [`LANES`] so that every cell's distance is a flat loop over them.
+///
+/// Each field holds exactly the value the per-edge formula computes from the
+/// edge's end points `a` and `b` (`dx = b.x - a.x`, `len_sq = dx * dx + dy *
+/// dy`…), so the distances are bit-identical to measuring the rings edge by
+/// edge (proptested against the reference formula in the tests).
+#[derive(Debug)]
+struct Edges(Vec<EdgeChunk>);
+
+impl Edges {
+    fn new(polygon: &Polygon<f64>) -> Self {
+        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+        let edges = rings.flat_map(|r| r.0.windows(2)).filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        });
+        let mut chunks: Vec<EdgeChunk> = Vec::new();
+        for (i, (a, b)) in edges.enumerate() {
+            let l = i % LANES;
+            if l == 0 {
+                chunks.push(PADDING);
+            }
+            let Some(ch) = chunks.last_mut() else { continue };
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let fields = [
+                (&mut ch.ax, a.x),
+                (&mut ch.ay, a.y),
+                (&mut ch.by, b.y),
+                (&mut ch.dx, dx),
+                (&mut ch.dy, dy),
+                (&mut ch.len_sq, dx * dx + dy * dy),
+            ];
+            for (field, v) in fields {
+                if let Some(slot) = field.get_mut(l) {
+                    *slot = v;
+                }
+            }
+        }
+        Edges(chunks)
+    }
+
+    /// Distance from `c` to the polygon's boundary, negative outside: one
+    /// pass over the edges for both the nearest edge (squared distances, one
+    /// square root at the end) and the even-odd inside test, as polylabel
+    /// does.
+    ///
+    /// Each step is written lane-wise over a chunk (arrays in, array out), in
+    /// the form the compiler turns into packed instructions on baseline
+    /// x86-64 (SSE2): about twice as fast as edge by edge. The arithmetic is
+    /// the per-edge formula's, operation for operation: `t` clamped with the
+    /// comparisons `f64::clamp` makes, the minimum kept with `<` (equal to
+    /// `f64::min` here: a squared distance is never -0, and a NaN one, from a
+    /// padding lane, is skipped by both).
+    fn signed_distance(&self, c: Coord<f64>) -> f64 {
+        let mut min_sq = [f64::INFINITY; LANES];
+        let mut crossings = [false; LANES];
+        // `l` is always below LANES: the compiler drops the checks
+        let at = |v: &[f64; LANES], l: usize| v.get(l).copied().unwrap_or(f64::NAN);
+        for ch in &self.0 {
+            let rel_x: [f64; LANES] = std::array::from_fn(|l| c.x - at(&ch.ax, l));
+            let rel_y: [f64; LANES] = std::array::from_fn(|l| c.y - at(&ch.ay, l));
+            let t: [f64; LANES] = std::array::from_fn(|l| {
+                let len_sq = at(&ch.len_sq, l);
+                let q = (at(&rel_x, l) * at(&ch.dx, l) + at(&rel_y, l) * at(&ch.dy, l)) / len_sq;
+                let q = if q < 0.0 { 0.0 } else { q };
+                let q = if q > 1.0 { 1.0 } else { q };
+                if len_sq > 0.0 {
+                    q
+                } else {
+                    0.0
+                }
+            });
+            let ex: [f64; LANES] =
+                std::array::from_fn(|l| c.x - (at(&ch.ax, l) + at(&ch.dx, l) * at(&t, l)));
+            let ey: [f64; LANES] =
+                std::array::from_fn(|l| c.y - (at(&ch.ay, l) + at(&ch.dy, l) * at(&t, l)));
+            for (l, m) in min_sq.iter_mut().enumerate() {
+                let d = at(&ex, l) * at(&ex, l) + at(&ey, l) * at(&ey, l);
+                if d < *m {
+                    *m = d;
+                }
+            }
+            // the crossing's division only for the few edges spanning c.y
+            for (l, x) in crossings.iter_mut().enumerate() {
+                let (ay, by) = (at(&ch.ay, l), at(&ch.by, l));
+                if (ay > c.y) != (by > c.y)
+                    && c.x < at(&ch.dx, l) * (c.y - ay) / at(&ch.dy, l) + at(&ch.ax, l)
+                {
+                    *x = !*x;
+                }
+            }
+        }
+        let inside = crossings.iter().fold(false, |acc, &x| acc ^ x);
+        let d = min_sq.iter().fold(f64::INFINITY, |acc, &m| acc.min(m)).sqrt();
+        if inside {
+            d
+        } else {
+            -d
+        }
+    }
 }
 
 /// Polylabel on a planar polygon (metres): best-first search over square
@@ -171,24 +296,26 @@ fn polylabel(polygon: &Polygon<f64>, precision: f64) -> Option<Coord<f64>> {
     if !(size.is_finite() && size > 0.0) {
         return None;
     }
+    let polygon_edges = Edges::new(polygon);
+    let edges = &polygon_edges;
     let half = size / 2.0;
-    let mut heap = BinaryHeap::new();
+    let mut queue = Queue::default();
     let mut y = rect.min().y;
     while y < rect.max().y {
         let mut x = rect.min().x;
         while x < rect.max().x {
-            heap.push(Cell::new(Coord { x: x + half, y: y + half }, half, polygon));
+            queue.push(Cell::new(Coord { x: x + half, y: y + half }, half, edges));
             x += size;
         }
         y += size;
     }
-    let mut best = Cell::new(polygon.centroid()?.0, 0.0, polygon);
-    let center = Cell::new(rect.center(), 0.0, polygon);
+    let mut best = Cell::new(polygon.centroid()?.0, 0.0, edges);
+    let center = Cell::new(rect.center(), 0.0, edges);
     if center.distance > best.distance {
         best = center;
     }
     let mut examined = 0;
-    while let Some(cell) = heap.pop() {
+    while let Some(cell) = queue.pop() {
         examined += 1;
         if cell.distance > best.distance {
             best = cell;
@@ -199,7 +326,7 @@ fn polylabel(polygon: &Polygon<f64>, precision: f64) -> Option<Coord<f64>> {
         let h = cell.half / 2.0;
         for (dx, dy) in [(-h, -h), (h, -h), (-h, h), (h, h)] {
             let c = Coord { x: cell.center.x + dx, y: cell.center.y + dy };
-            heap.push(Cell::new(c, h, polygon));
+            queue.push(Cell::new(c, h, edges));
         }
     }
     (best.distance > 0.0).then_some(best.center)
@@ -209,6 +336,53 @@ fn polylabel(polygon: &Polygon<f64>, precision: f64) -> Option<Coord<f64>> {
 mod tests {
     use super::*;
     use geo::{polygon, LineString};
+    use proptest::prelude::*;
+
+    /// The per-edge formula as first written (ring by ring, edge by edge):
+    /// what [`Edges::signed_distance`] must match bit for bit.
+    pub(super) fn signed_distance_reference(c: Coord<f64>, polygon: &Polygon<f64>) -> f64 {
+        let mut inside = false;
+        let mut min_sq = f64::INFINITY;
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for edge in ring.0.windows(2) {
+                let [a, b] = edge else { continue };
+                if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x
+                {
+                    inside = !inside;
+                }
+                min_sq = min_sq.min(segment_distance_sq_reference(c, *a, *b));
+            }
+        }
+        let d = min_sq.sqrt();
+        if inside {
+            d
+        } else {
+            -d
+        }
+    }
+
+    fn segment_distance_sq_reference(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len_sq = dx * dx + dy * dy;
+        let t = if len_sq > 0.0 {
+            (((p.x - a.x) * dx + (p.y - a.y) * dy) / len_sq).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (ex, ey) = (p.x - (a.x + dx * t), p.y - (a.y + dy * t));
+        ex * ex + ey * ey
+    }
+
+    /// A ring of `n` points (closed by `Polygon::new`), coordinates on a
+    /// coarse grid half the time so that vertices repeat, edges are
+    /// horizontal or vertical and probe points fall on them.
+    fn ring(n: std::ops::Range<usize>) -> impl Strategy<Value = LineString<f64>> {
+        let coord = prop_oneof![
+            (-1000.0f64..1000.0, -1000.0f64..1000.0),
+            (-4i32..4, -4i32..4).prop_map(|(x, y)| (f64::from(x) * 250.0, f64::from(y) * 250.0)),
+        ];
+        proptest::collection::vec(coord, n).prop_map(LineString::from)
+    }
 
     /// A U shape (open to the north) around 41.2°E 37.0°N, about 1 km across.
     fn u_shape() -> Polygon<f64> {
@@ -238,7 +412,7 @@ mod tests {
         let l = pole_of_inaccessibility(&p, 1.0).unwrap();
         assert!(p.contains(&l), "{l:?}");
         // the ring is 0.002° wide: the pole is about 0.001° from both edges
-        let d = signed_distance(l.0, &p);
+        let d = Edges::new(&p).signed_distance(l.0);
         approx::assert_abs_diff_eq!(d, 0.001, epsilon = 0.0002);
     }
 
@@ -267,6 +441,33 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The chunked distance equals the edge-by-edge formula exactly (same
+        /// bits) on random, often self-crossing polygons with 0 to 2 holes of
+        /// any edge count, at random points and at points on the grid the
+        /// vertices snap to (on vertices and edges).
+        #[test]
+        fn prop_chunked_distance_is_bit_identical_to_the_formula(
+            exterior in ring(0..12),
+            holes in proptest::collection::vec(ring(0..7), 0..3),
+            points in proptest::collection::vec(
+                prop_oneof![
+                    (-1200.0f64..1200.0, -1200.0f64..1200.0),
+                    (-8i32..8, -8i32..8)
+                        .prop_map(|(x, y)| (f64::from(x) * 125.0, f64::from(y) * 125.0)),
+                ],
+                1..8,
+            ),
+        ) {
+            let poly = Polygon::new(exterior, holes);
+            let edges = Edges::new(&poly);
+            for (x, y) in points {
+                let c = Coord { x, y };
+                let fast = edges.signed_distance(c);
+                let reference = signed_distance_reference(c, &poly);
+                prop_assert_eq!(fast.to_bits(), reference.to_bits(), "{:?} in {:?}", c, poly);
+            }
+        }
+
         /// Random star-shaped polygons (often very concave) around a point:
         /// the label is always inside.
         #[test]

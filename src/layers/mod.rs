@@ -36,7 +36,6 @@ use crate::model::Moment;
 use crate::project::{Project, Since};
 use crate::topology::Topology;
 use geo::MultiPolygon;
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -245,13 +244,12 @@ impl<'a> Snapshot<'a> {
     }
 
     fn areas(&self, parallel: bool) -> Vec<f64> {
-        let area = |i| self.zone_geometry(i).map_or(0.0, control::area_km2);
-        let n = self.project.zones.len();
-        if parallel {
-            (0..n).into_par_iter().map(area).collect()
-        } else {
-            (0..n).map(area).collect()
-        }
+        // zones share their borders: measured together, each border once
+        let empty = MultiPolygon(Vec::new());
+        let geometries: Vec<&MultiPolygon<f64>> = (0..self.project.zones.len())
+            .map(|i| self.zone_geometry(i).unwrap_or(&empty))
+            .collect();
+        control::areas_km2(&geometries, parallel)
     }
 
     /// Compute what several layers share before they are built in
