@@ -151,6 +151,7 @@ fn stage(
                 let path = out_dir.join(&out.name);
                 let mut file = AtomicFile::create(&path)?;
                 file.write_all(&out.bytes).map_err(|e| Error::io(&path, e))?;
+                file.start_sync()?;
                 Ok((path, out.features, file))
             })
             .collect();
@@ -191,6 +192,7 @@ fn geojson_file(
     let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
     let (file, count) = write::write_geojson_layer(snapshot, kind, features, flavor, file)
         .map_err(|e| Error::io(&path, e))?;
-    let file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+    let mut file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+    file.start_sync()?;
     Ok((path, count, file))
 }

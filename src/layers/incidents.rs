@@ -199,8 +199,13 @@ pub fn render<W: Write + Send>(
     out: W,
 ) -> std::io::Result<(W, usize)> {
     let p = s.project;
-    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
+    if chosen.is_empty() {
+        // no zone index for nothing to tag (a zones-only project)
+        let fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
+        return Ok((fw.finish()?, 0));
+    }
+    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
     let run = |run: &[&Incident]| -> std::io::Result<(Vec<u8>, usize)> {
         let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);

@@ -60,6 +60,8 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<()> {
 pub struct AtomicFile {
     path: std::path::PathBuf,
     target: Target,
+    /// A sync started by [`AtomicFile::start_sync`], still running.
+    syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
 #[derive(Debug)]
@@ -80,7 +82,11 @@ impl AtomicFile {
                 .write(true)
                 .open(path)
                 .map_err(|e| Error::io(path, e))?;
-            return Ok(AtomicFile { path: path.to_path_buf(), target: Target::Direct(file) });
+            return Ok(AtomicFile {
+                path: path.to_path_buf(),
+                target: Target::Direct(file),
+                syncing: None,
+            });
         }
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -89,7 +95,7 @@ impl AtomicFile {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, e))?;
-        Ok(AtomicFile { path: path.to_path_buf(), target: Target::Temp(tmp) })
+        Ok(AtomicFile { path: path.to_path_buf(), target: Target::Temp(tmp), syncing: None })
     }
 
     /// Flush the file and sync it to disk, without moving it into place.
@@ -99,6 +105,12 @@ impl AtomicFile {
     /// An I/O error naming the file.
     pub fn sync(&mut self) -> Result<()> {
         let path = &self.path;
+        if let Some(started) = self.syncing.take() {
+            return started
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread failed")))
+                .map_err(|e| Error::io(path, e));
+        }
         match &mut self.target {
             Target::Direct(f) => f.flush().map_err(|e| Error::io(path, e)),
             Target::Temp(tmp) => {
@@ -106,6 +118,23 @@ impl AtomicFile {
                 tmp.as_file().sync_all().map_err(|e| Error::io(path, e))
             }
         }
+    }
+
+    /// Start syncing a file written in full to disk on a thread of its
+    /// own, so that the wait for the disk overlaps whatever comes next
+    /// (the other files of a build); [`AtomicFile::sync`] and
+    /// [`commit_all`] wait for it. Nothing may be written after this.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error naming the file.
+    pub fn start_sync(&mut self) -> Result<()> {
+        let Target::Temp(tmp) = &mut self.target else { return Ok(()) };
+        let path = &self.path;
+        tmp.flush().map_err(|e| Error::io(path, e))?;
+        let file = tmp.as_file().try_clone().map_err(|e| Error::io(path, e))?;
+        self.syncing = Some(std::thread::spawn(move || file.sync_all()));
+        Ok(())
     }
 
     /// Flush, sync and move the file into place.
@@ -190,13 +219,18 @@ mod tests {
         let (a, b) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
         write_all(&[(a.clone(), b"a1".to_vec()), (b.clone(), b"b1".to_vec())]).unwrap();
         // files staged but dropped before the commit (a failed build) change nothing
+        // (one still syncing in the background)
         let mut staged = AtomicFile::create(&a).unwrap();
         staged.write_all(b"a2").unwrap();
+        staged.start_sync().unwrap();
         drop(staged);
         let mut files = Vec::new();
-        for (path, text) in [(&a, b"a3"), (&b, b"b3")] {
+        for (path, text, early) in [(&a, b"a3", true), (&b, b"b3", false)] {
             let mut f = AtomicFile::create(path).unwrap();
             f.write_all(text).unwrap();
+            if early {
+                f.start_sync().unwrap();
+            }
             files.push(f);
         }
         assert_eq!(
