@@ -103,15 +103,27 @@ impl fmt::Display for Moment {
         let k = &self.key;
         // chrono's `format` parses its pattern on every call; this is the hot
         // path of streamed incidents. Years outside 0..=9999 keep chrono's form.
-        if (0..=9999).contains(&k.year()) {
-            write!(f, "{:04}-{:02}-{:02}", k.year(), k.month(), k.day())?;
-        } else {
-            write!(f, "{}", k.format("%Y-%m-%d"))?;
+        // The fields are written as digits into one buffer: `write!` with
+        // padded fields costs more than the rest of an incident's date.
+        let (year, month, day) = (k.year(), k.month(), k.day());
+        match u32::try_from(year).ok().filter(|y| *y <= 9999) {
+            Some(y) => {
+                let mut text = *b"0000-00-00";
+                put_digits(&mut text[..4], y);
+                put_digits(&mut text[5..7], month);
+                put_digits(&mut text[8..], day);
+                f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)?;
+            }
+            None => write!(f, "{}", k.format("%Y-%m-%d"))?,
         }
         if self.date_only {
             return Ok(());
         }
-        write!(f, "T{:02}:{:02}:{:02}", k.hour(), k.minute(), k.second())?;
+        let mut text = *b"T00:00:00";
+        put_digits(&mut text[1..3], k.hour());
+        put_digits(&mut text[4..6], k.minute());
+        put_digits(&mut text[7..], k.second());
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)?;
         match self.offset_seconds {
             None => Ok(()),
             Some(0) => f.write_str("Z"),
@@ -121,6 +133,16 @@ impl fmt::Display for Moment {
                 write!(f, "{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
             }
         }
+    }
+}
+
+/// Write `n` into `out` as decimal digits, zero-padded on the left (the
+/// digits that do not fit are dropped).
+fn put_digits(out: &mut [u8], mut n: u32) {
+    for d in out.iter_mut().rev() {
+        // n % 10 < 10: the cast cannot truncate
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
@@ -505,6 +527,29 @@ mod tests {
         fn prop_iso_roundtrip(y in 1900i32..2100, m in 1u32..=12, d in 1u32..=28) {
             let text = format!("{y:04}-{m:02}-{d:02}");
             proptest::prop_assert_eq!(DateParser::new().parse(&text).unwrap().to_iso(), text);
+        }
+
+        #[test]
+        fn prop_iso_text_is_chronos(
+            y in -262_000i32..262_000,
+            doy in 1u32..=365,
+            secs in 0u32..86_400,
+            date_only: bool,
+            offset in proptest::option::of(-50_400i32..50_400),
+        ) {
+            // the digits written by hand are chrono's `%Y-%m-%dT%H:%M:%S`
+            let date = NaiveDate::from_yo_opt(y, doy).unwrap();
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap();
+            let m = Moment { key: date.and_time(time), date_only, offset_seconds: offset };
+            let expected = m.key.format(if date_only { "%Y-%m-%d" } else { "%Y-%m-%dT%H:%M:%S" }).to_string();
+            let text = m.to_iso();
+            proptest::prop_assert!(text.starts_with(&expected), "{} vs {}", text, expected);
+            let rest = &text[expected.len()..];
+            match (date_only, offset) {
+                (true, _) | (false, None) => proptest::prop_assert_eq!(rest, ""),
+                (false, Some(0)) => proptest::prop_assert_eq!(rest, "Z"),
+                (false, Some(_)) => proptest::prop_assert_eq!(rest.len(), 6),
+            }
         }
     }
 }
