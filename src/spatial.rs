@@ -8,7 +8,8 @@
 
 use crate::model::Zone;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{BoundingRect, Coord, Point, Polygon};
+use geo::{BoundingRect, Coord, Point, Polygon, Rect};
+use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -32,17 +33,24 @@ impl<'a> ZoneIndex<'a> {
     /// Index `zones` (their order is their priority on shared borders).
     #[must_use]
     pub fn new(zones: &'a [Zone]) -> Self {
-        let mut polygons = Vec::new();
-        let mut items = Vec::new();
-        for (zone, z) in zones.iter().enumerate() {
-            for polygon in &z.geometry.0 {
-                let Some(r) = polygon.bounding_rect() else { continue };
-                items.push(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    polygons.len(),
-                ));
-                polygons.push(prepare(zone, polygon));
-            }
+        // rings copied and boxes measured per zone in parallel, in zone order
+        let prepared: Vec<(Rect<f64>, Prepared)> = zones
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(zone, z)| {
+                z.geometry.0.iter().filter_map(move |polygon| {
+                    polygon.bounding_rect().map(|r| (r, prepare(zone, polygon)))
+                })
+            })
+            .collect();
+        let mut polygons = Vec::with_capacity(prepared.len());
+        let mut items = Vec::with_capacity(prepared.len());
+        for (r, polygon) in prepared {
+            items.push(GeomWithData::new(
+                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                polygons.len(),
+            ));
+            polygons.push(polygon);
         }
         ZoneIndex { zones, polygons, tree: RTree::bulk_load(items) }
     }
