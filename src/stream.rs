@@ -28,8 +28,8 @@ use crate::read::table::{sniff_delimiter, Fields, QuoteScan};
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Records read ahead to decide how slashed dates are ordered (`04/05/2021`).
@@ -220,10 +220,34 @@ pub fn incidents_with<R: Read, W: Write>(
     writer: W,
     events: &mut dyn StreamEvents,
 ) -> Result<StreamReport> {
+    stream(reader, opts, writer, events, Sizes::DEFAULT)
+}
+
+/// Bytes of text per block and per piece, and records read ahead (small
+/// in tests, to cut anywhere).
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    block: usize,
+    piece: usize,
+    lookahead: usize,
+}
+
+impl Sizes {
+    const DEFAULT: Sizes = Sizes { block: BLOCK, piece: PIECE, lookahead: DATE_LOOKAHEAD };
+}
+
+/// [`incidents_with`] in blocks and pieces of `sizes`.
+fn stream<R: Read, W: Write>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    writer: W,
+    events: &mut dyn StreamEvents,
+    sizes: Sizes,
+) -> Result<StreamReport> {
     let io_in = |e: std::io::Error| Error::io(&opts.path, e);
     let mut report = StreamReport::default();
 
-    let mut blocks = open(reader, opts, &mut report, events)?;
+    let mut blocks = open(reader, opts, sizes, &mut report, events)?;
     let (headers, data) = read_header(&mut blocks, opts, &mut report, events)?;
     let mut header_diags = Diagnostics::new();
     let Some(columns) =
@@ -233,7 +257,7 @@ pub fn incidents_with<R: Read, W: Write>(
     };
     let mut dates = DateParser::new().with_format(opts.date_format.clone());
     if opts.date_format.is_none() {
-        let values = blocks.peek_column(data, columns.date(), DATE_LOOKAHEAD).map_err(io_in)?;
+        let values = blocks.peek_column(data, columns.date(), sizes.lookahead).map_err(io_in)?;
         match SlashOrder::detect(values.iter().map(String::as_str)) {
             Some(order) => dates = dates.with_order(order),
             None => emit(
@@ -274,6 +298,7 @@ pub fn incidents_with<R: Read, W: Write>(
         schema: &schema,
         width: headers.len(),
         delimiter,
+        parsers: Mutex::new(Vec::new()),
         precision: opts.precision,
         flavor: opts.flavor,
         spare: Mutex::new(Vec::new()),
@@ -320,6 +345,10 @@ struct Rows<'r, 'a> {
     schema: &'r Schema,
     width: usize,
     delimiter: u8,
+    /// Parsers of pieces already rendered, to reset for the next ones (a
+    /// reset is cheaper than a build; `csv_core`'s `Clone` loses the
+    /// parser's tables).
+    parsers: Mutex<Vec<Parser>>,
     precision: u8,
     flavor: Flavor,
     /// Buffers of pieces already written, to render the next ones into.
@@ -391,7 +420,13 @@ impl Rows<'_, '_> {
         let mut fw = FeatureWriter::fragment(buf, self.precision, self.flavor);
         let mut side = Side::default();
         let (report, diags) = (&mut side.report, &mut side.diagnostics);
-        let mut parser = Parser::new(self.delimiter, false);
+        let mut parser = match self.parsers.lock().ok().and_then(|mut p| p.pop()) {
+            Some(mut p) => {
+                p.reset();
+                p
+            }
+            None => Parser::new(Parser::core(self.delimiter), false),
+        };
         let mut lines = LineCursor::new(line);
         let mut at = 0;
         loop {
@@ -407,6 +442,9 @@ impl Rows<'_, '_> {
                     report.skipped += 1;
                 }
             }
+        }
+        if let Ok(mut parsers) = self.parsers.lock() {
+            parsers.push(parser);
         }
         let (bytes, count) = fw.into_fragment();
         Ok((bytes, count, side))
@@ -524,11 +562,17 @@ enum Parsed {
 }
 
 impl Parser {
-    /// A parser at the start of the stream (`keep_bom` false), or of a
+    /// A `csv_core` reader of fields split by `delimiter`, as `csv` reads
+    /// them (quotes, `""`, CRLF).
+    fn core(delimiter: u8) -> csv_core::Reader {
+        csv_core::ReaderBuilder::new().delimiter(delimiter).build()
+    }
+
+    /// A parser with a fresh `core` at the start of the stream, or of a
     /// piece of it.
-    fn new(delimiter: u8, at_stream_start: bool) -> Self {
+    fn new(core: csv_core::Reader, at_stream_start: bool) -> Self {
         Parser {
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            core,
             out: vec![0; 1024],
             ends: vec![0; 64],
             outlen: 0,
@@ -581,6 +625,13 @@ impl Parser {
                 Parsed::More => {}
             }
         }
+    }
+
+    /// The parser as new, at the start of a piece.
+    fn reset(&mut self) {
+        self.core.reset();
+        self.keep_bom = true;
+        self.clear();
     }
 
     /// Forget the record read, to read the next.
@@ -645,12 +696,13 @@ struct Block {
 struct Blocks<'r> {
     src: BufReader<Box<dyn Read + 'r>>,
     delimiter: u8,
+    sizes: Sizes,
     /// Text read and not yet handed out; it starts at a record.
     buf: Vec<u8>,
     /// The scan of `buf[..scanned]`.
     scan: QuoteScan,
     scanned: usize,
-    /// Record starts about every [`PIECE`] bytes in `buf[..scanned]`.
+    /// Record starts about every piece's bytes in `buf[..scanned]`.
     cuts: Vec<usize>,
     /// The line `buf` starts on.
     line: u64,
@@ -660,12 +712,13 @@ struct Blocks<'r> {
 }
 
 impl<'r> Blocks<'r> {
-    fn new(src: BufReader<Box<dyn Read + 'r>>, delimiter: u8) -> Self {
+    fn new(src: BufReader<Box<dyn Read + 'r>>, delimiter: u8, sizes: Sizes) -> Self {
         Blocks {
             src,
             delimiter,
+            sizes,
             buf: Vec::new(),
-            scan: QuoteScan::new(delimiter, PIECE),
+            scan: QuoteScan::new(delimiter, sizes.piece),
             scanned: 0,
             cuts: Vec::new(),
             line: 1,
@@ -691,7 +744,7 @@ impl<'r> Blocks<'r> {
         parser.clear();
         loop {
             if at >= self.buf.len() {
-                self.fill(self.buf.len() + BLOCK)?;
+                self.fill(self.buf.len() + self.sizes.block)?;
             }
             let (parsed, used) = parser.read(self.buf.get(at..).unwrap_or_default());
             at += used;
@@ -706,7 +759,7 @@ impl<'r> Blocks<'r> {
     /// A column's values in the first `n` records from `at` that are UTF-8
     /// and not blank (read ahead; nothing is reported).
     fn peek_column(&mut self, at: usize, column: usize, n: usize) -> std::io::Result<Vec<String>> {
-        let mut parser = Parser::new(self.delimiter, false);
+        let mut parser = Parser::new(Parser::core(self.delimiter), false);
         let mut values = Vec::new();
         let mut at = at;
         while values.len() < n {
@@ -727,16 +780,16 @@ impl<'r> Blocks<'r> {
         self.line += newlines(self.buf.get(..at).unwrap_or_default());
         self.offset += at as u64;
         self.buf.drain(..at);
-        self.scan = QuoteScan::new(self.delimiter, PIECE);
+        self.scan = QuoteScan::new(self.delimiter, self.sizes.piece);
         self.scanned = 0;
         self.cuts.clear();
     }
 
-    /// The next block of about [`BLOCK`] bytes (more when a record is
+    /// The next block of about a block's bytes (more when a record is
     /// longer), ending at a record start or at the end of input; `spare`
     /// is a block's buffer to reuse. `None` at the end of input.
     fn next(&mut self, spare: Vec<u8>) -> std::io::Result<Option<Block>> {
-        let mut want = BLOCK;
+        let mut want = self.sizes.block;
         let end = loop {
             self.fill(want)?;
             self.scan.scan(&self.buf, self.scanned, &mut self.cuts);
@@ -786,7 +839,7 @@ fn read_header(
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
 ) -> Result<(Vec<String>, usize)> {
-    let mut parser = Parser::new(blocks.delimiter, true);
+    let mut parser = Parser::new(Parser::core(blocks.delimiter), true);
     let mut lines = LineCursor::new(1);
     let mut headers: Option<Vec<String>> = None;
     let mut at = 0;
@@ -826,6 +879,7 @@ fn read_header(
 fn open<'r, R: Read + 'r>(
     reader: R,
     opts: &StreamOptions<'_>,
+    sizes: Sizes,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
 ) -> Result<Blocks<'r>> {
@@ -843,7 +897,7 @@ fn open<'r, R: Read + 'r>(
     let mut text = BufReader::with_capacity(1 << 16, text);
     let head = text.fill_buf().map_err(io_in)?;
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(head));
-    Ok(Blocks::new(text, delimiter))
+    Ok(Blocks::new(text, delimiter, sizes))
 }
 
 /// Count a diagnostic and hand it to the caller.
@@ -958,12 +1012,76 @@ mod tests {
     use super::*;
 
     fn run(csv: &[u8], flavor: Flavor) -> (String, StreamReport, Vec<String>) {
+        run_sized(csv, flavor, Sizes::DEFAULT, usize::MAX)
+    }
+
+    /// A stream in blocks and pieces of `sizes`, its input read at most
+    /// `step` bytes at a time.
+    fn run_sized(
+        csv: &[u8],
+        flavor: Flavor,
+        sizes: Sizes,
+        step: usize,
+    ) -> (String, StreamReport, Vec<String>) {
         let mut opts = StreamOptions::new("incidents.csv");
         opts.flavor = flavor;
         let mut out = Vec::new();
         let mut d = Diagnostics::new();
-        let report = incidents_with(csv.to_vec().as_slice(), &opts, &mut out, &mut d).unwrap();
+        let input = Trickle { rest: csv, step };
+        let report = stream(input, &opts, &mut out, &mut d, sizes).unwrap();
         (String::from_utf8(out).unwrap(), report, d.iter().map(ToString::to_string).collect())
+    }
+
+    /// Gives at most `step` bytes per read, as a pipe may.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.rest.len().min(self.step).min(buf.len());
+            let (head, rest) = self.rest.split_at(n);
+            buf[..n].copy_from_slice(head);
+            self.rest = rest;
+            Ok(n)
+        }
+    }
+
+    /// A CSV of generated rows: good and bad, quoted notes over lines, `""`,
+    /// quotes inside unquoted fields, CRLF, blank and ragged rows, a byte
+    /// that is not UTF-8, and maybe an HXL row and an unclosed quote.
+    fn generated(rows: &[(usize, usize, usize)], hxl: bool, unclosed: bool) -> Vec<u8> {
+        use std::fmt::Write as _;
+        let mut csv = String::from("# exported\nid,date,lat,lon,note\r\n");
+        if hxl {
+            csv.push_str("#id,#date,#geo+lat,#geo+lon,\n");
+        }
+        let mut bytes = Vec::new();
+        for (i, (kind, note, end)) in rows.iter().enumerate() {
+            let note =
+                ["x", "\"a\nb\"", "\"a\r\nb, \"\"c\"\"\"", "50°46'06.6\"N", "\"\n\n\"", " é "]
+                    [*note];
+            let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n", "\r"][*end];
+            match kind {
+                0 => write!(csv, "{i},2021-04-25,37.5,41,{note}{end}"),
+                1 => write!(csv, "{i},04/05/2021,95,41,{note}{end}"),
+                2 => write!(csv, "{i},2021-04-25,37,41,{note},extra{end}"),
+                3 => write!(csv, ",,,,{end}"),
+                _ => {
+                    bytes.extend_from_slice(csv.as_bytes());
+                    bytes.extend_from_slice(b"\xE9,2021-04-25,37,41,x\n");
+                    csv.clear();
+                    Ok(())
+                }
+            }
+            .unwrap();
+        }
+        if unclosed {
+            csv.push_str("99,2021-04-25,37,41,\"open\n1,2\n");
+        }
+        bytes.extend_from_slice(csv.as_bytes());
+        bytes
     }
 
     #[test]
@@ -1092,7 +1210,11 @@ mod tests {
 
         #[test]
         fn prop_reported_lines_count_the_newlines_before_the_row(
-            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40)
+            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40),
+            block in 1usize..200,
+            piece in 1usize..100,
+            step in 1usize..50,
+            lookahead in 1usize..10,
         ) {
             use std::fmt::Write as _;
             // every row is bad (latitude 95), so each is reported with its line
@@ -1104,7 +1226,9 @@ mod tests {
                 let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
                 write!(csv, "{i},2021-04-25,95,41,{note}{end}").unwrap();
             }
-            let (_, report, diags) = run(csv.as_bytes(), Flavor::Sequence);
+            // cut anywhere: blocks end inside quoted fields and between CR and LF
+            let sizes = Sizes { block, piece, lookahead };
+            let (_, report, diags) = run_sized(csv.as_bytes(), Flavor::Sequence, sizes, step);
             proptest::prop_assert_eq!(report.skipped, rows.len());
             let lines: Vec<usize> = diags
                 .iter()
@@ -1112,5 +1236,40 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(lines, expected);
         }
+
+        #[test]
+        fn prop_blocks_and_pieces_of_any_size_stream_the_same(
+            rows in proptest::collection::vec((0usize..5, 0usize..6, 0usize..6), 0..40),
+            hxl: bool,
+            unclosed: bool,
+            block in 1usize..300,
+            piece in 1usize..100,
+            step in 1usize..64,
+            lookahead in 1usize..10,
+        ) {
+            let csv = generated(&rows, hxl, unclosed);
+            let whole = run_sized(&csv, Flavor::Collection, Sizes { lookahead, ..Sizes::DEFAULT }, step);
+            let cut = run_sized(&csv, Flavor::Collection, Sizes { block, piece, lookahead }, step);
+            proptest::prop_assert_eq!(&whole, &cut);
+        }
+    }
+
+    #[test]
+    fn records_longer_than_a_block_and_small_reads_stream_the_same() {
+        let rows: Vec<(usize, usize, usize)> =
+            (0..300).map(|i| (i % 5, i % 6, (i / 6) % 6)).collect();
+        let csv = generated(&rows, true, true);
+        let whole = run(&csv, Flavor::Sequence);
+        assert!(whole.1.features > 50 && whole.1.skipped > 50, "{:?}", whole.1);
+        for (block, piece, step) in [(1, 1, 1), (7, 3, 5), (64, 1, 1 << 20), (1 << 20, 64, 3)] {
+            // the first read decides the encoding: compare runs with the same reads
+            let one =
+                run_sized(&csv, Flavor::Sequence, Sizes { lookahead: 10, ..Sizes::DEFAULT }, step);
+            let cut =
+                run_sized(&csv, Flavor::Sequence, Sizes { block, piece, lookahead: 10 }, step);
+            assert_eq!(cut, one);
+        }
+        // the quote left open at the end takes the rest of the text, as csv reads it
+        assert!(whole.0.ends_with("\"note\":\"open\\n1,2\",\"zone\":null,\"zone_force\":null,\"location_precision\":\"point\",\"marker-color\":\"#7f7f7f\"}}\n"), "{}", whole.0.lines().last().unwrap_or_default());
     }
 }

@@ -863,6 +863,36 @@ mod tests {
         }
 
         #[test]
+        fn prop_a_scan_in_chunks_is_the_scan_of_the_whole(
+            text in "[aé1,\" \r\n]{0,300}",
+            ends in proptest::collection::vec(0usize..300, 0..8),
+            piece in 1usize..40,
+        ) {
+            let bytes = text.as_bytes();
+            let mut whole = QuoteScan::new(b',', piece);
+            let mut whole_cuts = Vec::new();
+            whole.scan(bytes, 0, &mut whole_cuts);
+            // the same text given a chunk at a time, cut anywhere (inside
+            // quotes, between CR and LF, inside a character)
+            let mut ends: Vec<usize> = ends.into_iter().map(|e| e.min(bytes.len())).collect();
+            ends.push(bytes.len());
+            ends.sort_unstable();
+            let mut chunked = QuoteScan::new(b',', piece);
+            let mut cuts = Vec::new();
+            let mut from = 0;
+            for end in ends {
+                chunked.scan(&bytes[..end], from, &mut cuts);
+                proptest::prop_assert!(chunked.last_start() <= end);
+                from = end;
+            }
+            proptest::prop_assert_eq!(cuts, whole_cuts);
+            proptest::prop_assert_eq!(chunked.last_start(), whole.last_start());
+            proptest::prop_assert_eq!(chunked.unclosed(), whole.unclosed());
+            let last = whole.last_start();
+            proptest::prop_assert!(last == 0 || bytes[last - 1] == b'\n');
+        }
+
+        #[test]
         fn prop_rows_start_on_the_line_after_the_newlines_before_them(
             rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40),
             piece in 1usize..64,
