@@ -5,8 +5,8 @@
 //! record, found by following the quotes as `csv` reads them
 //! ([`QuoteScan`], shared with [`Table`](crate::read::Table)), and cuts each
 //! block in pieces that the thread pool parses (`csv_core`), checks, tags
-//! and renders apart while this thread writes the block before and reads
-//! the one after. Each record is parsed with the same [`IncidentReader`] as
+//! and renders apart while this thread reads the next blocks and writes the
+//! finished ones in order. Each record is parsed with the same [`IncidentReader`] as
 //! the in-memory reader, tagged with the same [`Tagger`] as the incidents
 //! layer (zone, `zone_force`, `location_precision`, `marker-color`), and
 //! written through THE GeoJSON [`FeatureWriter`]. Features keep the input
@@ -27,6 +27,7 @@ use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
 use crate::read::table::{sniff_delimiter, Fields, QuoteScan};
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ const DATE_LOOKAHEAD: usize = 10_000;
 const BLOCK: usize = 1 << 21;
 /// Bytes of text per piece of a block, parsed and rendered apart.
 const PIECE: usize = 1 << 18;
+/// Blocks read ahead of the one written.
+const DEPTH: usize = 3;
 
 /// Zones, control history and forces for the spatial join of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -304,31 +307,42 @@ fn stream<R: Read, W: Write>(
         spare: Mutex::new(Vec::new()),
     };
     let io_out = |e: std::io::Error| Error::io("-", e);
-    // Blocks of text: while one is parsed, tagged and rendered in pieces on
-    // the thread pool, this thread writes the one before and reads the one
-    // after; pieces are written in input order.
-    let mut block = blocks.next(Vec::new()).map_err(io_in)?;
-    let mut written: Vec<Rendered> = Vec::new();
-    let mut spare = Vec::new();
-    while let Some(this) = block {
-        let mut rendered = None;
-        let mut next = Ok(None);
-        let mut wrote = Ok(());
-        let previous = std::mem::take(&mut written);
-        let reuse = std::mem::take(&mut spare);
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| rendered = Some(rows.render(&this)));
-            wrote = rows.write_rendered(&mut fw, previous, &mut report, events);
-            next = blocks.next(reuse);
-        });
-        wrote.map_err(io_out)?;
-        written =
-            rendered.ok_or_else(|| Error::internal("a block was not rendered"))?.map_err(io_out)?;
-        events.progress(blocks.offset, report.features);
-        spare = this.bytes;
-        block = next.map_err(io_in)?;
-    }
-    rows.write_rendered(&mut fw, written, &mut report, events).map_err(io_out)?;
+    // Blocks of text: up to DEPTH are parsed, tagged and rendered in pieces
+    // on the thread pool while this thread reads the next ones and writes
+    // the oldest when it is done, so that the pool never waits for it;
+    // blocks are written in input order.
+    let mut result: Result<()> = Ok(());
+    rayon::in_place_scope(|scope| {
+        let mut pending = VecDeque::with_capacity(DEPTH);
+        let mut spare = Vec::new();
+        let mut more = true;
+        result = (|| {
+            loop {
+                while more && pending.len() < DEPTH {
+                    let Some(block) = blocks.next(std::mem::take(&mut spare)).map_err(io_in)?
+                    else {
+                        more = false;
+                        break;
+                    };
+                    let (done, rendered) = std::sync::mpsc::sync_channel(1);
+                    let rows = &rows;
+                    scope.spawn(move |_| {
+                        // the receiver is gone only when the stream failed
+                        let _ = done.send((rows.render(&block), block.bytes));
+                    });
+                    pending.push_back(rendered);
+                }
+                let Some(oldest) = pending.pop_front() else { return Ok(()) };
+                let (pieces, bytes) =
+                    oldest.recv().map_err(|_| Error::internal("a block was not rendered"))?;
+                spare = bytes;
+                let pieces = pieces.map_err(io_out)?;
+                rows.write_rendered(&mut fw, pieces, &mut report, events).map_err(io_out)?;
+                events.progress(blocks.offset, report.features);
+            }
+        })();
+    });
+    result?;
     fw.finish().map_err(io_out)?;
     report.bytes = blocks.offset;
     events.progress(report.bytes, report.features);
