@@ -288,32 +288,43 @@ impl QuoteScan {
     /// after the previous cut (a cut may be `bytes.len()`).
     pub(crate) fn scan(&mut self, bytes: &[u8], from: usize, cuts: &mut Vec<usize>) {
         let delimiter = self.delimiter;
+        let boundary = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
         let mut state = self.state;
         let mut i = from;
         while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
-            // Inside a field, jump to the next byte that can change the state.
-            let skip = match state {
-                QuoteState::Quoted(_) => memchr::memchr(b'"', rest),
-                QuoteState::Unquoted => memchr::memchr3(delimiter, b'\n', b'\r', rest),
-                QuoteState::Start | QuoteState::QuoteInQuoted(_) => Some(0),
-            };
-            let Some(skip) = skip else { break };
-            i += skip;
-            let Some(&b) = bytes.get(i) else { break };
-            let boundary = b == delimiter || b == b'\n' || b == b'\r';
-            state = match state {
-                QuoteState::Start if b == b'"' => QuoteState::Quoted(i),
-                QuoteState::QuoteInQuoted(o) if b == b'"' => QuoteState::Quoted(o),
-                QuoteState::Start | QuoteState::Unquoted | QuoteState::QuoteInQuoted(_)
-                    if boundary =>
-                {
-                    QuoteState::Start
+            let b = match state {
+                // Inside a quoted field only a quote matters.
+                QuoteState::Quoted(o) => {
+                    let Some(skip) = memchr::memchr(b'"', rest) else { break };
+                    i += skip + 1;
+                    state = QuoteState::QuoteInQuoted(o);
+                    continue;
                 }
-                QuoteState::Start | QuoteState::Unquoted | QuoteState::QuoteInQuoted(_) => {
-                    QuoteState::Unquoted
+                QuoteState::QuoteInQuoted(o) => {
+                    let b = rest.first().copied().unwrap_or_default();
+                    state = match b {
+                        b'"' => QuoteState::Quoted(o),
+                        b if boundary(b) => QuoteState::Start,
+                        _ => QuoteState::Unquoted,
+                    };
+                    b
                 }
-                QuoteState::Quoted(o) if b == b'"' => QuoteState::QuoteInQuoted(o),
-                QuoteState::Quoted(o) => QuoteState::Quoted(o),
+                // Outside quotes only a newline and a quote opening a field
+                // matter; whether a quote opens one is told by the byte
+                // before it (the text starts at a field).
+                QuoteState::Start | QuoteState::Unquoted => {
+                    let Some(skip) = memchr::memchr2(b'"', b'\n', rest) else { break };
+                    i += skip;
+                    let b = bytes.get(i).copied().unwrap_or_default();
+                    let at_start =
+                        i.checked_sub(1).and_then(|p| bytes.get(p)).is_none_or(|p| boundary(*p));
+                    state = match b {
+                        b'"' if at_start => QuoteState::Quoted(i),
+                        b'\n' => QuoteState::Start,
+                        _ => QuoteState::Unquoted,
+                    };
+                    b
+                }
             };
             i += 1;
             if b == b'\n' && matches!(state, QuoteState::Start) {
