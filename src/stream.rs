@@ -1,11 +1,16 @@
 //! Streaming incidents: one CSV of any size in, GeoJSON or GeoJSONSeq out,
 //! in constant memory.
 //!
-//! [`incidents`] reads one record at a time (a reused `csv::StringRecord`),
-//! parses it with the same [`IncidentReader`] as the in-memory reader, tags it
-//! with the same [`Tagger`] as the incidents layer (zone, `zone_force`,
-//! `location_precision`, `marker-color`), and writes it at once through THE
-//! GeoJSON [`FeatureWriter`]. Features keep the input order. A bad row is
+//! [`incidents`] reads the text in blocks of a few megabytes that end at a
+//! record, found by following the quotes as `csv` reads them
+//! ([`QuoteScan`], shared with [`Table`](crate::read::Table)), and cuts each
+//! block in pieces that the thread pool parses (`csv_core`), checks, tags
+//! and renders apart while this thread reads the next blocks and writes the
+//! finished ones in order. Each record is parsed with the same [`IncidentReader`] as
+//! the in-memory reader, tagged with the same [`Tagger`] as the incidents
+//! layer (zone, `zone_force`, `location_precision`, `marker-color`), and
+//! written through THE GeoJSON [`FeatureWriter`]. Features keep the input
+//! order. A bad row is
 //! reported through [`StreamEvents::diagnostic`], counted and skipped; the
 //! stream goes on. What this module does not do: sort features by id or reject
 //! duplicate ids (both need the whole file in memory; `build` does them), and
@@ -19,20 +24,23 @@ use crate::model::{ControlRow, DateParser, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
 use crate::read::decode::Encoding;
 use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
-use crate::read::table::{sniff_delimiter, Fields};
+use crate::read::table::{sniff_delimiter, Fields, QuoteScan};
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// Records read ahead to decide how slashed dates are ordered (`04/05/2021`).
 const DATE_LOOKAHEAD: usize = 10_000;
-/// Records per batch: one is rendered while the next is read.
-const BATCH: usize = 1 << 13;
-/// Records per parallel piece of a batch.
-const PIECE: usize = 1 << 10;
+/// Bytes of text per block: one is rendered while the next is read.
+const BLOCK: usize = 1 << 21;
+/// Bytes of text per piece of a block, parsed and rendered apart.
+const PIECE: usize = 1 << 18;
+/// Blocks read ahead of the one written.
+const DEPTH: usize = 3;
 
 /// Zones, control history and forces for the spatial join of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -160,7 +168,7 @@ impl StreamReport {
 pub trait StreamEvents {
     /// A problem with the input (a skipped row, an encoding guess).
     fn diagnostic(&mut self, diagnostic: &Diagnostic);
-    /// Called after each batch of 8,192 records with the input bytes read.
+    /// Called after each block of text (about 2 MiB) with the input bytes read.
     fn progress(&mut self, _bytes: u64, _features: usize) {}
 }
 
@@ -215,13 +223,35 @@ pub fn incidents_with<R: Read, W: Write>(
     writer: W,
     events: &mut dyn StreamEvents,
 ) -> Result<StreamReport> {
-    let shown = opts.path.clone();
-    let io_in = |e: std::io::Error| Error::io(shown.clone(), e);
+    stream(reader, opts, writer, events, Sizes::DEFAULT)
+}
+
+/// Bytes of text per block and per piece, and records read ahead (small
+/// in tests, to cut anywhere).
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    block: usize,
+    piece: usize,
+    lookahead: usize,
+}
+
+impl Sizes {
+    const DEFAULT: Sizes = Sizes { block: BLOCK, piece: PIECE, lookahead: DATE_LOOKAHEAD };
+}
+
+/// [`incidents_with`] in blocks and pieces of `sizes`.
+fn stream<R: Read, W: Write>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    writer: W,
+    events: &mut dyn StreamEvents,
+    sizes: Sizes,
+) -> Result<StreamReport> {
+    let io_in = |e: std::io::Error| Error::io(&opts.path, e);
     let mut report = StreamReport::default();
 
-    let (mut csv, lines, delimiter) = open_csv(reader, opts, &mut report, events)?;
-    let mut rec = csv::ByteRecord::new();
-    let (headers, ahead) = read_head(&mut csv, &mut rec, &lines, opts, &mut report, events)?;
+    let mut blocks = open(reader, opts, sizes, &mut report, events)?;
+    let (headers, data) = read_header(&mut blocks, opts, &mut report, events)?;
     let mut header_diags = Diagnostics::new();
     let Some(columns) =
         IncidentColumns::from_headers(&opts.path, &headers, None, &mut header_diags)
@@ -230,8 +260,8 @@ pub fn incidents_with<R: Read, W: Write>(
     };
     let mut dates = DateParser::new().with_format(opts.date_format.clone());
     if opts.date_format.is_none() {
-        let values = ahead.iter().map(|(r, _)| r.field(columns.date()));
-        match SlashOrder::detect(values) {
+        let values = blocks.peek_column(data, columns.date(), sizes.lookahead).map_err(io_in)?;
+        match SlashOrder::detect(values.iter().map(String::as_str)) {
             Some(order) => dates = dates.with_order(order),
             None => emit(
                 Diagnostic::error(file(opts), "dates mix day-first and month-first forms")
@@ -241,6 +271,7 @@ pub fn incidents_with<R: Read, W: Write>(
             ),
         }
     }
+    blocks.drop_front(data);
 
     let empty_names = NameIndex::new();
     let (zones, names, control, forces) = match &opts.join {
@@ -249,6 +280,7 @@ pub fn incidents_with<R: Read, W: Write>(
     };
     let history = History::new(control, zones.len());
     let tagger = Tagger::new(zones, &history, forces);
+    let delimiter = blocks.delimiter;
     let incident_reader = IncidentReader {
         path: &opts.path,
         columns,
@@ -263,81 +295,78 @@ pub fn incidents_with<R: Read, W: Write>(
     let out = std::io::BufWriter::with_capacity(1 << 17, writer);
     let mut fw = FeatureWriter::begin(out, opts.precision, opts.flavor, None)
         .map_err(|e| Error::io("-", e))?;
-    let rows =
-        Rows { reader: &incident_reader, tagger: &tagger, schema: &schema, width: headers.len() };
+    let rows = Rows {
+        reader: &incident_reader,
+        tagger: &tagger,
+        schema: &schema,
+        width: headers.len(),
+        delimiter,
+        parsers: Mutex::new(Vec::new()),
+        precision: opts.precision,
+        flavor: opts.flavor,
+        spare: Mutex::new(Vec::new()),
+    };
     let io_out = |e: std::io::Error| Error::io("-", e);
-    // Batches: while one is parsed, tagged and rendered on the thread pool,
-    // this thread writes the one before and reads the one after; batches
-    // are written in input order.
-    let mut batch: Vec<(csv::ByteRecord, u64)> =
-        ahead.into_iter().map(|(r, line)| (r.into_byte_record(), line)).collect();
-    let mut read_side = Side::default();
-    let mut spare = Vec::new();
-    let mut written: Vec<Rendered> = Vec::new();
-    loop {
-        if batch.is_empty() {
-            let (next, read) =
-                read_batch(&mut csv, &lines, opts, std::mem::take(&mut spare)).map_err(io_in)?;
-            read_side.merge(read);
-            if next.is_empty() {
-                break;
+    // Blocks of text: up to DEPTH are parsed, tagged and rendered in pieces
+    // on the thread pool while this thread reads the next ones and writes
+    // the oldest when it is done, so that the pool never waits for it;
+    // blocks are written in input order.
+    let mut result: Result<()> = Ok(());
+    rayon::in_place_scope(|scope| {
+        let mut pending = VecDeque::with_capacity(DEPTH);
+        let mut spare = Vec::new();
+        let mut more = true;
+        result = (|| {
+            loop {
+                while more && pending.len() < DEPTH {
+                    let Some(block) = blocks.next(std::mem::take(&mut spare)).map_err(io_in)?
+                    else {
+                        more = false;
+                        break;
+                    };
+                    let (done, rendered) = std::sync::mpsc::sync_channel(1);
+                    let rows = &rows;
+                    scope.spawn(move |_| {
+                        // the receiver is gone only when the stream failed
+                        let _ = done.send((rows.render(&block), block.bytes));
+                    });
+                    pending.push_back(rendered);
+                }
+                let Some(oldest) = pending.pop_front() else { return Ok(()) };
+                let (pieces, bytes) =
+                    oldest.recv().map_err(|_| Error::internal("a block was not rendered"))?;
+                spare = bytes;
+                let pieces = pieces.map_err(io_out)?;
+                rows.write_rendered(&mut fw, pieces, &mut report, events).map_err(io_out)?;
+                events.progress(blocks.offset, report.features);
             }
-            batch = next;
-        }
-        let mut rendered = None;
-        let mut next = Ok((Vec::new(), Side::default()));
-        let mut wrote = Ok(());
-        let reuse = std::mem::take(&mut spare);
-        let previous = std::mem::take(&mut written);
-        let this_read = std::mem::take(&mut read_side);
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| rendered = Some(rows.render(&mut batch, opts.precision, opts.flavor)));
-            wrote = write_rendered(&mut fw, previous, &mut report, events);
-            this_read.merge_into(&mut report, events);
-            next = read_batch(&mut csv, &lines, opts, reuse);
-        });
-        wrote.map_err(io_out)?;
-        written =
-            rendered.ok_or_else(|| Error::internal("a batch was not rendered"))?.map_err(io_out)?;
-        let (next, read) = next.map_err(io_in)?;
-        read_side = read;
-        events.progress(lines.lock().map_or(0, |l| l.consumed), report.features);
-        spare = std::mem::replace(&mut batch, next);
-        if batch.is_empty() {
-            break;
-        }
-    }
-    write_rendered(&mut fw, written, &mut report, events).map_err(io_out)?;
-    read_side.merge_into(&mut report, events);
+        })();
+    });
+    result?;
     fw.finish().map_err(io_out)?;
-    report.bytes = lines.lock().map_or(0, |l| l.consumed);
+    report.bytes = blocks.offset;
     events.progress(report.bytes, report.features);
     Ok(report)
 }
 
-/// A rendered piece of a batch: its features, their count and problems.
+/// A rendered piece of a block: its features, their count and problems.
 type Rendered = (Vec<u8>, usize, Side);
 
-/// Write rendered pieces in order and report their problems.
-fn write_rendered<W: Write>(
-    fw: &mut FeatureWriter<W>,
-    pieces: Vec<Rendered>,
-    report: &mut StreamReport,
-    events: &mut dyn StreamEvents,
-) -> std::io::Result<()> {
-    for (bytes, count, side) in pieces {
-        fw.append(&bytes, count)?;
-        side.merge_into(report, events);
-    }
-    Ok(())
-}
-
-/// Parses, tags and writes records.
+/// Parses, tags and renders records.
 struct Rows<'r, 'a> {
     reader: &'r IncidentReader<'a>,
     tagger: &'r Tagger<'a>,
     schema: &'r Schema,
     width: usize,
+    delimiter: u8,
+    /// Parsers of pieces already rendered, to reset for the next ones (a
+    /// reset is cheaper than a build; `csv_core`'s `Clone` loses the
+    /// parser's tables).
+    parsers: Mutex<Vec<Parser>>,
+    precision: u8,
+    flavor: Flavor,
+    /// Buffers of pieces already written, to render the next ones into.
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Rows<'_, '_> {
@@ -351,9 +380,6 @@ impl Rows<'_, '_> {
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
         let reader = self.reader;
-        if rec.is_blank() {
-            return Ok(());
-        }
         if let Some(extra) = ragged(rec, self.width) {
             emit(
                 Diagnostic::error(
@@ -384,66 +410,129 @@ impl Rows<'_, '_> {
         report.features += 1;
         Ok(())
     }
-}
 
-impl Rows<'_, '_> {
-    /// Render a batch in parallel pieces, each with its features, count and
-    /// problems, in input order. Records are checked to be UTF-8 here, off
-    /// the reading thread, and handed back as bytes for the next batch.
-    fn render(
-        &self,
-        batch: &mut [(csv::ByteRecord, u64)],
-        precision: u8,
-        flavor: Flavor,
-    ) -> std::io::Result<Vec<Rendered>> {
-        batch
-            .par_chunks_mut(PIECE)
-            .map(|piece| {
-                let capacity = piece.iter().map(|(r, _)| r.as_slice().len()).sum::<usize>();
-                let mut fw =
-                    FeatureWriter::fragment(Vec::with_capacity(capacity * 2), precision, flavor);
-                let mut side = Side::default();
-                for (rec, line) in piece {
-                    let (report, diags) = (&mut side.report, &mut side.diagnostics);
-                    match std::str::from_utf8(rec.as_slice()) {
-                        Ok(text) => {
-                            self.write(&Text { text, rec }, *line, &mut fw, report, diags)?;
-                        }
-                        Err(e) => {
-                            emit(not_utf8(self.reader.path, *line, e.to_string()), report, diags);
-                            report.skipped += 1;
-                        }
-                    }
-                }
-                let (bytes, count) = fw.into_fragment();
-                Ok((bytes, count, side))
+    /// Render a block's pieces in parallel, each with its features, count
+    /// and problems, in input order.
+    fn render(&self, block: &Block) -> std::io::Result<Vec<Rendered>> {
+        block
+            .pieces
+            .par_iter()
+            .map(|(range, line)| {
+                let text = block.bytes.get(range.clone()).unwrap_or_default();
+                let mut buf = self.spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
+                buf.clear();
+                buf.reserve(text.len() * 2);
+                self.render_piece(text, *line, buf)
             })
             .collect()
     }
+
+    /// Parse the records of a piece of text starting at a record on `line`
+    /// and render them into `buf`. Records are checked to be UTF-8 here,
+    /// each whole: a record that is not skips only itself.
+    fn render_piece(&self, text: &[u8], line: u64, buf: Vec<u8>) -> std::io::Result<Rendered> {
+        let mut fw = FeatureWriter::fragment(buf, self.precision, self.flavor);
+        let mut side = Side::default();
+        let (report, diags) = (&mut side.report, &mut side.diagnostics);
+        let mut parser = match self.parsers.lock().ok().and_then(|mut p| p.pop()) {
+            Some(mut p) => {
+                p.reset();
+                p
+            }
+            None => Parser::new(Parser::core(self.delimiter), false),
+        };
+        let mut lines = LineCursor::new(line);
+        let mut at = 0;
+        loop {
+            let start = at;
+            let Some(end) = parser.next(text, at) else { break };
+            at = end;
+            let line = lines.line_at(text, start);
+            match parser.record() {
+                Ok(rec) if rec.is_blank() => {}
+                Ok(rec) => self.write(&rec, line, &mut fw, report, diags)?,
+                Err(e) => {
+                    emit(not_utf8(self.reader.path, line, e.to_string()), report, diags);
+                    report.skipped += 1;
+                }
+            }
+        }
+        if let Ok(mut parsers) = self.parsers.lock() {
+            parsers.push(parser);
+        }
+        let (bytes, count) = fw.into_fragment();
+        Ok((bytes, count, side))
+    }
+
+    /// Write rendered pieces in order, report their problems and keep
+    /// their buffers for the next pieces.
+    fn write_rendered<W: Write>(
+        &self,
+        fw: &mut FeatureWriter<W>,
+        pieces: Vec<Rendered>,
+        report: &mut StreamReport,
+        events: &mut dyn StreamEvents,
+    ) -> std::io::Result<()> {
+        let mut done = Vec::with_capacity(pieces.len());
+        for (bytes, count, side) in pieces {
+            fw.append(&bytes, count)?;
+            side.merge_into(report, events);
+            done.push(bytes);
+        }
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.extend(done);
+        }
+        Ok(())
+    }
 }
 
-/// A record read as bytes and checked to be UTF-8 once, whole: its fields
-/// are slices of that text (a field boundary is never inside a character,
-/// as delimiters and quotes are ASCII).
+/// A record parsed and checked to be UTF-8 once, whole: its fields are
+/// slices of that text (a field boundary is never inside a character, as
+/// delimiters and quotes are ASCII).
 struct Text<'r> {
     text: &'r str,
-    rec: &'r csv::ByteRecord,
+    /// Where each field ends in `text`.
+    ends: &'r [usize],
 }
 
 impl Text<'_> {
+    /// Whether every field is empty or white space (such a record is
+    /// skipped, as in a [`Table`](crate::read::Table)).
     fn is_blank(&self) -> bool {
-        self.rec.as_slice().iter().all(u8::is_ascii_whitespace)
+        (0..self.ends.len()).all(|c| self.field(c).is_empty())
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|c| self.field(c))
     }
 }
 
 impl Fields for Text<'_> {
     fn field(&self, column: usize) -> &str {
-        self.rec.range(column).and_then(|r| self.text.get(r)).map_or("", str::trim)
+        let Some(&end) = self.ends.get(column) else { return "" };
+        let start = column.checked_sub(1).and_then(|c| self.ends.get(c)).map_or(0, |s| *s);
+        self.text.get(start..end).map_or("", trim)
+    }
+}
+
+/// `str::trim`, without its look at every end for the text that has no
+/// white space there (a printable ASCII byte at both ends: nearly every
+/// field; white space other than ASCII is never a single byte).
+fn trim(s: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if solid(s.as_bytes().first()) && solid(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
 /// Counts and problems gathered away from the caller's [`StreamEvents`]
-/// (on another thread, or while reading ahead), merged in input order.
+/// (on another thread), merged in input order.
 #[derive(Debug, Default)]
 struct Side {
     report: StreamReport,
@@ -451,12 +540,6 @@ struct Side {
 }
 
 impl Side {
-    /// Add another side's counts and problems after this one's.
-    fn merge(&mut self, other: Side) {
-        self.report.add_counts(&other.report);
-        self.diagnostics.extend(other.diagnostics);
-    }
-
     fn merge_into(self, report: &mut StreamReport, events: &mut dyn StreamEvents) {
         report.add_counts(&self.report);
         for d in self.diagnostics.iter() {
@@ -465,104 +548,355 @@ impl Side {
     }
 }
 
-/// Read up to [`BATCH`] records into `batch`, reusing its records (and
-/// their allocations) from a batch already written; unreadable records are
-/// reported in the side.
-fn read_batch<R: Read>(
-    csv: &mut csv::Reader<R>,
-    lines: &Mutex<LineCounter>,
-    opts: &StreamOptions<'_>,
-    mut batch: Vec<(csv::ByteRecord, u64)>,
-) -> std::io::Result<(Vec<(csv::ByteRecord, u64)>, Side)> {
-    let mut side = Side::default();
-    let mut n = 0;
-    for (rec, line) in &mut batch {
-        match next_record(csv, rec, lines, opts, &mut side.report, &mut side.diagnostics)? {
-            Some(l) => *line = l,
-            None => break,
-        }
-        n += 1;
-    }
-    if n < batch.len() {
-        batch.truncate(n);
-        return Ok((batch, side));
-    }
-    while batch.len() < BATCH {
-        let mut rec = csv::ByteRecord::with_capacity(512, 32);
-        match next_record(csv, &mut rec, lines, opts, &mut side.report, &mut side.diagnostics)? {
-            Some(line) => batch.push((rec, line)),
-            None => break,
-        }
-    }
-    Ok((batch, side))
+/// A `csv_core` reader and the buffers of the record it reads, over text
+/// given as one slice from a record start (a piece, or the head of the
+/// stream, which grows as it is read).
+struct Parser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    outlen: usize,
+    nends: usize,
+    /// Whether nothing was read yet and a byte-order mark must not be
+    /// dropped (`csv_core` drops one at the start of what it reads: right
+    /// at the start of the stream, wrong at the start of a piece).
+    keep_bom: bool,
 }
 
-/// The header (after comment lines), and the first records (up to
-/// [`DATE_LOOKAHEAD`], or one with a declared date format) to decide the
-/// date order from. An HXL hashtag row under the header is skipped.
-type Head = (Vec<String>, VecDeque<(csv::StringRecord, u64)>);
+/// What [`Parser::read`] got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// A whole record ([`Parser::record`]).
+    Record,
+    /// The end of the input given, inside or before a record: give more,
+    /// or an empty input at the end of the text.
+    More,
+    /// The end of the text.
+    End,
+}
 
-fn read_head<R: Read>(
-    csv: &mut csv::Reader<R>,
-    raw: &mut csv::ByteRecord,
-    lines: &Mutex<LineCounter>,
+impl Parser {
+    /// A `csv_core` reader of fields split by `delimiter`, as `csv` reads
+    /// them (quotes, `""`, CRLF).
+    fn core(delimiter: u8) -> csv_core::Reader {
+        csv_core::ReaderBuilder::new().delimiter(delimiter).build()
+    }
+
+    /// A parser with a fresh `core` at the start of the stream, or of a
+    /// piece of it.
+    fn new(core: csv_core::Reader, at_stream_start: bool) -> Self {
+        Parser {
+            core,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            outlen: 0,
+            nends: 0,
+            keep_bom: !at_stream_start,
+        }
+    }
+
+    /// Read on from `input` (empty: the end of the text): how far it got
+    /// and the bytes of `input` used.
+    fn read(&mut self, input: &[u8]) -> (Parsed, usize) {
+        use csv_core::ReadRecordResult as R;
+        // a mark is kept by giving its first byte alone
+        let mut limit =
+            if self.keep_bom && input.starts_with(b"\xEF\xBB\xBF") { 1 } else { input.len() };
+        if !input.is_empty() {
+            self.keep_bom = false;
+        }
+        let mut used = 0;
+        loop {
+            let (res, nin, nout, nend) = self.core.read_record(
+                input.get(used..limit).unwrap_or_default(),
+                self.out.get_mut(self.outlen..).unwrap_or_default(),
+                self.ends.get_mut(self.nends..).unwrap_or_default(),
+            );
+            used += nin;
+            self.outlen += nout;
+            self.nends += nend;
+            match res {
+                R::InputEmpty if limit < input.len() => limit = input.len(),
+                R::InputEmpty => return (Parsed::More, used),
+                R::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                R::Record => return (Parsed::Record, used),
+                R::End => return (Parsed::End, used),
+            }
+        }
+    }
+
+    /// The next record of the whole text `text` from offset `at`: where it
+    /// ends (the next record's start), `None` at the end.
+    fn next(&mut self, text: &[u8], mut at: usize) -> Option<usize> {
+        self.clear();
+        loop {
+            let (parsed, used) = self.read(text.get(at..).unwrap_or_default());
+            at += used;
+            match parsed {
+                Parsed::Record => return Some(at),
+                Parsed::End => return None,
+                Parsed::More => {}
+            }
+        }
+    }
+
+    /// The parser as new, at the start of a piece.
+    fn reset(&mut self) {
+        self.core.reset();
+        self.keep_bom = true;
+        self.clear();
+    }
+
+    /// Forget the record read, to read the next.
+    fn clear(&mut self) {
+        self.outlen = 0;
+        self.nends = 0;
+    }
+
+    /// The record read, or why it is not UTF-8.
+    fn record(&self) -> std::result::Result<Text<'_>, std::str::Utf8Error> {
+        let ends = self.ends.get(..self.nends).unwrap_or_default();
+        let len = ends.last().map_or(0, |e| *e);
+        let text = std::str::from_utf8(self.out.get(..len).unwrap_or_default())?;
+        Ok(Text { text, ends })
+    }
+}
+
+/// The 1-based lines of records met in order in a text, from the line of
+/// its first byte.
+struct LineCursor {
+    /// Offset up to which newlines are counted.
+    at: usize,
+    /// The line at `at`.
+    line: u64,
+}
+
+impl LineCursor {
+    fn new(line: u64) -> Self {
+        LineCursor { at: 0, line }
+    }
+
+    /// The line of the record that `csv_core` starts reading at `start`:
+    /// the line breaks there are skipped (they end the record before, or
+    /// are blank lines), then the newlines before are counted (as
+    /// [`Table`](crate::read::Table) does).
+    fn line_at(&mut self, text: &[u8], start: usize) -> u64 {
+        let mut start = start;
+        while matches!(text.get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
+        if let Some(between) = text.get(self.at..start) {
+            self.line += newlines(between);
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+fn newlines(text: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', text).count() as u64
+}
+
+/// Text of the stream in pieces that start at records, each with its line.
+struct Block {
+    bytes: Vec<u8>,
+    pieces: Vec<(Range<usize>, u64)>,
+}
+
+/// Reads the decoded text in blocks that end at record starts, found by a
+/// [`QuoteScan`] (the quotes followed as `csv` reads them), cut in pieces
+/// that are parsed apart.
+struct Blocks<'r> {
+    src: BufReader<Box<dyn Read + 'r>>,
+    delimiter: u8,
+    sizes: Sizes,
+    /// Text read and not yet handed out; it starts at a record.
+    buf: Vec<u8>,
+    /// The scan of `buf[..scanned]`.
+    scan: QuoteScan,
+    scanned: usize,
+    /// Record starts about every piece's bytes in `buf[..scanned]`.
+    cuts: Vec<usize>,
+    /// The line `buf` starts on.
+    line: u64,
+    /// Bytes of text handed out before `buf`.
+    offset: u64,
+    eof: bool,
+}
+
+impl<'r> Blocks<'r> {
+    fn new(src: BufReader<Box<dyn Read + 'r>>, delimiter: u8, sizes: Sizes) -> Self {
+        Blocks {
+            src,
+            delimiter,
+            sizes,
+            buf: Vec::new(),
+            scan: QuoteScan::new(delimiter, sizes.piece),
+            scanned: 0,
+            cuts: Vec::new(),
+            line: 1,
+            offset: 0,
+            eof: false,
+        }
+    }
+
+    /// Read until `buf` holds `want` bytes, or to the end of input.
+    fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        while !self.eof && self.buf.len() < want {
+            let need = want - self.buf.len();
+            self.buf.reserve(need);
+            let n = (&mut self.src).take(need as u64).read_to_end(&mut self.buf)?;
+            self.eof = n < need;
+        }
+        Ok(())
+    }
+
+    /// The next record of the text from `at`, reading more as needed: where
+    /// it ends, `None` at the end of input. Its fields are in `parser`.
+    fn peek(&mut self, parser: &mut Parser, mut at: usize) -> std::io::Result<Option<usize>> {
+        parser.clear();
+        loop {
+            if at >= self.buf.len() {
+                self.fill(self.buf.len() + self.sizes.block)?;
+            }
+            let (parsed, used) = parser.read(self.buf.get(at..).unwrap_or_default());
+            at += used;
+            match parsed {
+                Parsed::Record => return Ok(Some(at)),
+                Parsed::End => return Ok(None),
+                Parsed::More => {}
+            }
+        }
+    }
+
+    /// A column's values in the first `n` records from `at` that are UTF-8
+    /// and not blank (read ahead; nothing is reported).
+    fn peek_column(&mut self, at: usize, column: usize, n: usize) -> std::io::Result<Vec<String>> {
+        let mut parser = Parser::new(Parser::core(self.delimiter), false);
+        let mut values = Vec::new();
+        let mut at = at;
+        while values.len() < n {
+            let Some(end) = self.peek(&mut parser, at)? else { break };
+            at = end;
+            if let Ok(rec) = parser.record() {
+                if !rec.is_blank() {
+                    values.push(rec.field(column).to_string());
+                }
+            }
+        }
+        Ok(values)
+    }
+
+    /// Hand out the text before `at` (a record start) to no one.
+    fn drop_front(&mut self, at: usize) {
+        let at = at.min(self.buf.len());
+        self.line += newlines(self.buf.get(..at).unwrap_or_default());
+        self.offset += at as u64;
+        self.buf.drain(..at);
+        self.scan = QuoteScan::new(self.delimiter, self.sizes.piece);
+        self.scanned = 0;
+        self.cuts.clear();
+    }
+
+    /// The next block of about a block's bytes (more when a record is
+    /// longer), ending at a record start or at the end of input; `spare`
+    /// is a block's buffer to reuse. `None` at the end of input.
+    fn next(&mut self, spare: Vec<u8>) -> std::io::Result<Option<Block>> {
+        let mut want = self.sizes.block;
+        let end = loop {
+            self.fill(want)?;
+            self.scan.scan(&self.buf, self.scanned, &mut self.cuts);
+            self.scanned = self.buf.len();
+            if self.eof {
+                break self.buf.len();
+            }
+            if self.scan.last_start() > 0 {
+                break self.scan.last_start();
+            }
+            // one record longer than the block
+            want = self.buf.len().saturating_mul(2);
+        };
+        if end == 0 {
+            return Ok(None);
+        }
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(self.cuts.iter().copied().filter(|c| *c < end))
+            .chain(std::iter::once(end))
+            .collect();
+        let mut pieces = Vec::with_capacity(bounds.len());
+        for w in bounds.windows(2) {
+            if let [start, end] = *w {
+                pieces.push((start..end, self.line));
+                self.line += newlines(self.buf.get(start..end).unwrap_or_default());
+            }
+        }
+        let mut rest = spare;
+        rest.clear();
+        rest.extend_from_slice(self.buf.get(end..).unwrap_or_default());
+        let mut bytes = std::mem::replace(&mut self.buf, rest);
+        bytes.truncate(end);
+        self.scan.shift(end);
+        self.scanned -= end;
+        self.cuts.clear();
+        self.offset += end as u64;
+        Ok(Some(Block { bytes, pieces }))
+    }
+}
+
+/// The header (after comment and blank lines) and where the records after
+/// it start in the text (past an HXL hashtag row under it). Records before
+/// that which are not UTF-8 are reported and skipped.
+fn read_header(
+    blocks: &mut Blocks<'_>,
     opts: &StreamOptions<'_>,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
-) -> Result<Head> {
+) -> Result<(Vec<String>, usize)> {
+    let mut parser = Parser::new(Parser::core(blocks.delimiter), true);
+    let mut lines = LineCursor::new(1);
     let mut headers: Option<Vec<String>> = None;
-    let mut ahead = VecDeque::new();
-    let mut hxl_checked = false;
-    while let Some(line) =
-        next_record(csv, raw, lines, opts, report, events).map_err(|e| Error::io(&opts.path, e))?
-    {
-        let rec = match csv::StringRecord::from_byte_record(raw.clone()) {
+    let mut at = 0;
+    while let Some(end) = blocks.peek(&mut parser, at).map_err(|e| Error::io(&opts.path, e))? {
+        let start = std::mem::replace(&mut at, end);
+        let line = lines.line_at(&blocks.buf, start);
+        let rec = match parser.record() {
             Ok(rec) => rec,
             Err(e) => {
-                emit(not_utf8(&opts.path, line, e.utf8_error().to_string()), report, events);
+                emit(not_utf8(&opts.path, line, e.to_string()), report, events);
                 report.skipped += 1;
                 continue;
             }
         };
-        if rec.iter().all(|f| f.trim().is_empty()) {
+        if rec.is_blank() {
             continue;
         }
-        if headers.is_none() {
+        let Some(h) = headers else {
             if !rec.field(0).starts_with('#') {
-                headers = Some(rec.iter().map(|f| f.trim().to_string()).collect());
+                headers = Some(rec.fields().map(str::to_string).collect());
             }
             continue;
-        }
-        let is_hxl = !hxl_checked
-            && rec.iter().map(str::trim).filter(|f| !f.is_empty()).all(|f| f.starts_with('#'));
-        hxl_checked = true;
-        if is_hxl {
-            continue;
-        }
-        ahead.push_back((rec, line));
-        if opts.date_format.is_some() || ahead.len() >= DATE_LOOKAHEAD {
-            break;
-        }
+        };
+        let is_hxl = rec.fields().filter(|f| !f.is_empty()).all(|f| f.starts_with('#'));
+        return Ok((h, if is_hxl { end } else { start }));
     }
     match headers {
-        Some(h) => Ok((h, ahead)),
+        Some(h) => Ok((h, at)),
         None => Err(Error::data(
             Diagnostic::error(file(opts), "file is empty").with_hint("add a header line and rows"),
         )),
     }
 }
 
-/// A CSV reader over decoded text (see [`decoded`]) with the delimiter
-/// sniffed from the first block, and the line counter it feeds.
-type Opened<'r> =
-    (csv::Reader<Tracked<BufReader<Box<dyn Read + 'r>>>>, Arc<Mutex<LineCounter>>, u8);
-
-fn open_csv<'r, R: Read + 'r>(
+/// Blocks of the input's text (see [`decoded`]) with the delimiter sniffed
+/// from the first read.
+fn open<'r, R: Read + 'r>(
     reader: R,
     opts: &StreamOptions<'_>,
+    sizes: Sizes,
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
-) -> Result<Opened<'r>> {
+) -> Result<Blocks<'r>> {
     let io_in = |e: std::io::Error| Error::io(&opts.path, e);
     let (text, encoding) = decoded(reader).map_err(io_in)?;
     if encoding == Encoding::Windows1252 {
@@ -577,16 +911,7 @@ fn open_csv<'r, R: Read + 'r>(
     let mut text = BufReader::with_capacity(1 << 16, text);
     let head = text.fill_buf().map_err(io_in)?;
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(head));
-    let lines = Arc::new(Mutex::new(LineCounter::default()));
-    let tracked = Tracked { inner: text, lines: Arc::clone(&lines) };
-    let csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(None)
-        .buffer_capacity(1 << 16)
-        .from_reader(tracked);
-    Ok((csv, lines, delimiter))
+    Ok(Blocks::new(text, delimiter, sizes))
 }
 
 /// Count a diagnostic and hand it to the caller.
@@ -648,44 +973,6 @@ pub fn incidents_files(
     Ok(report)
 }
 
-/// Read the next record and its start line; an unreadable record is
-/// reported and skipped. `None` at the end of input.
-fn next_record<R: Read>(
-    csv: &mut csv::Reader<R>,
-    rec: &mut csv::ByteRecord,
-    lines: &Mutex<LineCounter>,
-    opts: &StreamOptions<'_>,
-    report: &mut StreamReport,
-    events: &mut dyn StreamEvents,
-) -> std::io::Result<Option<u64>> {
-    loop {
-        match csv.read_byte_record(rec) {
-            Ok(false) => return Ok(None),
-            Ok(true) => {
-                let line = line_of(lines, rec.position());
-                return Ok(Some(line));
-            }
-            Err(e) => {
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(std::io::Error::other(e));
-                }
-                let line = line_of(lines, e.position());
-                emit(
-                    Diagnostic::error(
-                        Location::Record { path: opts.path.clone(), line },
-                        "unreadable record",
-                    )
-                    .with_value(e.to_string()),
-                    report,
-                    events,
-                );
-                report.skipped += 1;
-            }
-        }
-    }
-}
-
-/// The number of fields when a record has non-empty fields past the header.
 /// A record with bytes that are not UTF-8 (past the first block, which
 /// decided the encoding).
 fn not_utf8(path: &Path, line: u64, value: String) -> Diagnostic {
@@ -696,8 +983,9 @@ fn not_utf8(path: &Path, line: u64, value: String) -> Diagnostic {
         )
 }
 
+/// The number of fields when a record has non-empty fields past the header.
 fn ragged(rec: &Text<'_>, width: usize) -> Option<usize> {
-    let len = rec.rec.len();
+    let len = rec.len();
     (len > width && (width..len).any(|i| !rec.field(i).is_empty())).then_some(len)
 }
 
@@ -733,108 +1021,81 @@ fn decoded<'r, R: Read + 'r>(reader: R) -> std::io::Result<(Box<dyn Read + 'r>, 
     }
 }
 
-/// Counts lines in the bytes the CSV reader has seen, so that a record's
-/// start line is exact (like `Table`'s line index) without keeping the file.
-///
-/// The reader hands every block it reads to the counter, which notes where
-/// its newlines are; [`line_at`] passes them up to a record's start offset.
-/// Only the newlines between the last record and the reader's look-ahead
-/// are held.
-///
-/// [`line_at`]: LineCounter::line_at
-#[derive(Debug, Default)]
-struct LineCounter {
-    /// Offsets of the `\n` bytes read but not yet passed, each with the
-    /// number of `\r` right before it (up to 255) in the top byte.
-    newlines: VecDeque<u64>,
-    /// Bytes read so far.
-    read: u64,
-    /// `\r` bytes at the end of what was read (a CRLF cut between reads).
-    trailing_cr: u64,
-    /// Offset up to which newlines are counted (the last record's start).
-    consumed: u64,
-    /// Newlines before `consumed`.
-    passed: u64,
-}
-
-/// The bits of a [`LineCounter`] entry that hold the offset.
-const OFFSET: u64 = (1 << 56) - 1;
-
-impl LineCounter {
-    /// Note the newlines of the next bytes read.
-    fn see(&mut self, bytes: &[u8]) {
-        for i in memchr::memchr_iter(b'\n', bytes) {
-            let head = bytes.get(..i).unwrap_or_default();
-            let cr = head.iter().rev().take_while(|b| **b == b'\r').count() as u64;
-            let cr = if cr == i as u64 { cr + self.trailing_cr } else { cr };
-            self.newlines.push_back((self.read + i as u64) | (cr.min(255) << 56));
-        }
-        let cr = bytes.iter().rev().take_while(|b| **b == b'\r').count() as u64;
-        self.trailing_cr = if cr == bytes.len() as u64 { self.trailing_cr + cr } else { cr };
-        self.read += bytes.len() as u64;
-    }
-
-    /// The 1-based line of the record starting at byte `at`: skip line
-    /// breaks at `at` (csv reports the end of the previous record after
-    /// blank lines and CRLF), then count the newlines before.
-    fn line_at(&mut self, at: u64) -> u64 {
-        while let Some(&q) = self.newlines.front() {
-            if q & OFFSET >= at {
-                break;
-            }
-            self.passed += 1;
-            self.newlines.pop_front();
-        }
-        let mut cursor = at;
-        while let Some(&q) = self.newlines.front() {
-            let (pos, cr) = (q & OFFSET, q >> 56);
-            if pos < cursor || pos - cursor > cr {
-                break;
-            }
-            self.passed += 1;
-            self.newlines.pop_front();
-            cursor = pos + 1;
-        }
-        self.consumed = self.consumed.max(cursor);
-        self.passed + 1
-    }
-}
-
-/// A reader that shows every byte it passes to a [`LineCounter`].
-struct Tracked<R> {
-    inner: R,
-    lines: Arc<Mutex<LineCounter>>,
-}
-
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let (Some(read), Ok(mut lines)) = (buf.get(..n), self.lines.lock()) {
-            lines.see(read);
-        }
-        Ok(n)
-    }
-}
-
-/// The start line of a record at a csv position (0 when unknown).
-fn line_of(lines: &Mutex<LineCounter>, at: Option<&csv::Position>) -> u64 {
-    match (at, lines.lock()) {
-        (Some(p), Ok(mut l)) => l.line_at(p.byte()),
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn run(csv: &[u8], flavor: Flavor) -> (String, StreamReport, Vec<String>) {
+        run_sized(csv, flavor, Sizes::DEFAULT, usize::MAX)
+    }
+
+    /// A stream in blocks and pieces of `sizes`, its input read at most
+    /// `step` bytes at a time.
+    fn run_sized(
+        csv: &[u8],
+        flavor: Flavor,
+        sizes: Sizes,
+        step: usize,
+    ) -> (String, StreamReport, Vec<String>) {
         let mut opts = StreamOptions::new("incidents.csv");
         opts.flavor = flavor;
         let mut out = Vec::new();
         let mut d = Diagnostics::new();
-        let report = incidents_with(csv.to_vec().as_slice(), &opts, &mut out, &mut d).unwrap();
+        let input = Trickle { rest: csv, step };
+        let report = stream(input, &opts, &mut out, &mut d, sizes).unwrap();
         (String::from_utf8(out).unwrap(), report, d.iter().map(ToString::to_string).collect())
+    }
+
+    /// Gives at most `step` bytes per read, as a pipe may.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.rest.len().min(self.step).min(buf.len());
+            let (head, rest) = self.rest.split_at(n);
+            buf[..n].copy_from_slice(head);
+            self.rest = rest;
+            Ok(n)
+        }
+    }
+
+    /// A CSV of generated rows: good and bad, quoted notes over lines, `""`,
+    /// quotes inside unquoted fields, CRLF, blank and ragged rows, a byte
+    /// that is not UTF-8, and maybe an HXL row and an unclosed quote.
+    fn generated(rows: &[(usize, usize, usize)], hxl: bool, unclosed: bool) -> Vec<u8> {
+        use std::fmt::Write as _;
+        let mut csv = String::from("# exported\nid,date,lat,lon,note\r\n");
+        if hxl {
+            csv.push_str("#id,#date,#geo+lat,#geo+lon,\n");
+        }
+        let mut bytes = Vec::new();
+        for (i, (kind, note, end)) in rows.iter().enumerate() {
+            let note =
+                ["x", "\"a\nb\"", "\"a\r\nb, \"\"c\"\"\"", "50°46'06.6\"N", "\"\n\n\"", " é "]
+                    [*note];
+            let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n", "\r"][*end];
+            match kind {
+                0 => write!(csv, "{i},2021-04-25,37.5,41,{note}{end}"),
+                1 => write!(csv, "{i},04/05/2021,95,41,{note}{end}"),
+                2 => write!(csv, "{i},2021-04-25,37,41,{note},extra{end}"),
+                3 => write!(csv, ",,,,{end}"),
+                _ => {
+                    bytes.extend_from_slice(csv.as_bytes());
+                    bytes.extend_from_slice(b"\xE9,2021-04-25,37,41,x\n");
+                    csv.clear();
+                    Ok(())
+                }
+            }
+            .unwrap();
+        }
+        if unclosed {
+            csv.push_str("99,2021-04-25,37,41,\"open\n1,2\n");
+        }
+        bytes.extend_from_slice(csv.as_bytes());
+        bytes
     }
 
     #[test]
@@ -963,7 +1224,11 @@ mod tests {
 
         #[test]
         fn prop_reported_lines_count_the_newlines_before_the_row(
-            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40)
+            rows in proptest::collection::vec((0usize..3, 0usize..5), 1..40),
+            block in 1usize..200,
+            piece in 1usize..100,
+            step in 1usize..50,
+            lookahead in 1usize..10,
         ) {
             use std::fmt::Write as _;
             // every row is bad (latitude 95), so each is reported with its line
@@ -975,7 +1240,9 @@ mod tests {
                 let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
                 write!(csv, "{i},2021-04-25,95,41,{note}{end}").unwrap();
             }
-            let (_, report, diags) = run(csv.as_bytes(), Flavor::Sequence);
+            // cut anywhere: blocks end inside quoted fields and between CR and LF
+            let sizes = Sizes { block, piece, lookahead };
+            let (_, report, diags) = run_sized(csv.as_bytes(), Flavor::Sequence, sizes, step);
             proptest::prop_assert_eq!(report.skipped, rows.len());
             let lines: Vec<usize> = diags
                 .iter()
@@ -983,5 +1250,40 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(lines, expected);
         }
+
+        #[test]
+        fn prop_blocks_and_pieces_of_any_size_stream_the_same(
+            rows in proptest::collection::vec((0usize..5, 0usize..6, 0usize..6), 0..40),
+            hxl: bool,
+            unclosed: bool,
+            block in 1usize..300,
+            piece in 1usize..100,
+            step in 1usize..64,
+            lookahead in 1usize..10,
+        ) {
+            let csv = generated(&rows, hxl, unclosed);
+            let whole = run_sized(&csv, Flavor::Collection, Sizes { lookahead, ..Sizes::DEFAULT }, step);
+            let cut = run_sized(&csv, Flavor::Collection, Sizes { block, piece, lookahead }, step);
+            proptest::prop_assert_eq!(&whole, &cut);
+        }
+    }
+
+    #[test]
+    fn records_longer_than_a_block_and_small_reads_stream_the_same() {
+        let rows: Vec<(usize, usize, usize)> =
+            (0..300).map(|i| (i % 5, i % 6, (i / 6) % 6)).collect();
+        let csv = generated(&rows, true, true);
+        let whole = run(&csv, Flavor::Sequence);
+        assert!(whole.1.features > 50 && whole.1.skipped > 50, "{:?}", whole.1);
+        for (block, piece, step) in [(1, 1, 1), (7, 3, 5), (64, 1, 1 << 20), (1 << 20, 64, 3)] {
+            // the first read decides the encoding: compare runs with the same reads
+            let one =
+                run_sized(&csv, Flavor::Sequence, Sizes { lookahead: 10, ..Sizes::DEFAULT }, step);
+            let cut =
+                run_sized(&csv, Flavor::Sequence, Sizes { block, piece, lookahead: 10 }, step);
+            assert_eq!(cut, one);
+        }
+        // the quote left open at the end takes the rest of the text, as csv reads it
+        assert!(whole.0.ends_with("\"note\":\"open\\n1,2\",\"zone\":null,\"zone_force\":null,\"location_precision\":\"point\",\"marker-color\":\"#7f7f7f\"}}\n"), "{}", whole.0.lines().last().unwrap_or_default());
     }
 }

@@ -239,46 +239,130 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
 /// about every `piece` bytes (just after a line break outside quotes), so
 /// that the pieces between them can be parsed apart.
 fn scan_quotes(text: &str, delimiter: u8, piece: usize) -> (Option<usize>, Vec<usize>) {
-    #[derive(Clone, Copy)]
-    enum State {
-        Start,
-        Unquoted,
-        Quoted(usize),
-        QuoteInQuoted(usize),
-    }
-    let bytes = text.as_bytes();
+    let mut scan = QuoteScan::new(delimiter, piece);
     let mut cuts = Vec::new();
-    let mut next_cut = piece;
-    let mut state = State::Start;
-    let mut i = 0;
-    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
-        // Inside a field, jump to the next byte that can change the state.
-        let skip = match state {
-            State::Quoted(_) => memchr::memchr(b'"', rest),
-            State::Unquoted => memchr::memchr3(delimiter, b'\n', b'\r', rest),
-            State::Start | State::QuoteInQuoted(_) => Some(0),
-        };
-        let Some(skip) = skip else { break };
-        i += skip;
-        let Some(&b) = bytes.get(i) else { break };
-        let boundary = b == delimiter || b == b'\n' || b == b'\r';
-        state = match state {
-            State::Start if b == b'"' => State::Quoted(i),
-            State::QuoteInQuoted(o) if b == b'"' => State::Quoted(o),
-            State::Start | State::Unquoted | State::QuoteInQuoted(_) if boundary => State::Start,
-            State::Start | State::Unquoted | State::QuoteInQuoted(_) => State::Unquoted,
-            State::Quoted(o) if b == b'"' => State::QuoteInQuoted(o),
-            State::Quoted(o) => State::Quoted(o),
-        };
-        i += 1;
-        if b == b'\n' && i >= next_cut && matches!(state, State::Start) && i < bytes.len() {
-            cuts.push(i);
-            next_cut = i.saturating_add(piece);
+    scan.scan(text.as_bytes(), 0, &mut cuts);
+    if cuts.last() == Some(&text.len()) {
+        cuts.pop(); // nothing to parse after it
+    }
+    (scan.unclosed(), cuts)
+}
+
+/// Where a quote scan stands, between the bytes it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    /// At the start of a field.
+    Start,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// In a quoted field opened at this offset.
+    Quoted(usize),
+    /// Just after a quote in a quoted field opened at this offset.
+    QuoteInQuoted(usize),
+}
+
+/// The quote scan of [`scan_quotes`] over text that comes in chunks (a
+/// stream): each call goes on from where the last one stopped, so a chunk
+/// may end anywhere, even inside a quoted field or between `\r` and `\n`.
+/// Offsets are into the text given to [`QuoteScan::scan`]; when its front
+/// is dropped, [`QuoteScan::shift`] moves them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuoteScan {
+    delimiter: u8,
+    piece: usize,
+    state: QuoteState,
+    /// The next cut comes at a record start at or after this offset.
+    next_cut: usize,
+    /// The last record start seen (0 when none).
+    last_start: usize,
+}
+
+impl QuoteScan {
+    /// A scan at the start of a record, cutting about every `piece` bytes.
+    pub(crate) fn new(delimiter: u8, piece: usize) -> Self {
+        QuoteScan { delimiter, piece, state: QuoteState::Start, next_cut: piece, last_start: 0 }
+    }
+
+    /// Scan `bytes[from..]`, where `bytes[..from]` is what earlier calls
+    /// scanned, pushing to `cuts` the record starts at least `piece` bytes
+    /// after the previous cut (a cut may be `bytes.len()`).
+    pub(crate) fn scan(&mut self, bytes: &[u8], from: usize, cuts: &mut Vec<usize>) {
+        let delimiter = self.delimiter;
+        let boundary = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+        let mut state = self.state;
+        let mut i = from;
+        while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+            let b = match state {
+                // Inside a quoted field only a quote matters.
+                QuoteState::Quoted(o) => {
+                    let Some(skip) = memchr::memchr(b'"', rest) else { break };
+                    i += skip + 1;
+                    state = QuoteState::QuoteInQuoted(o);
+                    continue;
+                }
+                QuoteState::QuoteInQuoted(o) => {
+                    let b = rest.first().copied().unwrap_or_default();
+                    state = match b {
+                        b'"' => QuoteState::Quoted(o),
+                        b if boundary(b) => QuoteState::Start,
+                        _ => QuoteState::Unquoted,
+                    };
+                    b
+                }
+                // Outside quotes only a newline and a quote opening a field
+                // matter; whether a quote opens one is told by the byte
+                // before it (the text starts at a field).
+                QuoteState::Start | QuoteState::Unquoted => {
+                    let Some(skip) = memchr::memchr2(b'"', b'\n', rest) else { break };
+                    i += skip;
+                    let b = bytes.get(i).copied().unwrap_or_default();
+                    let at_start =
+                        i.checked_sub(1).and_then(|p| bytes.get(p)).is_none_or(|p| boundary(*p));
+                    state = match b {
+                        b'"' if at_start => QuoteState::Quoted(i),
+                        b'\n' => QuoteState::Start,
+                        _ => QuoteState::Unquoted,
+                    };
+                    b
+                }
+            };
+            i += 1;
+            if b == b'\n' && matches!(state, QuoteState::Start) {
+                self.last_start = i;
+                if i >= self.next_cut {
+                    cuts.push(i);
+                    self.next_cut = i.saturating_add(self.piece);
+                }
+            }
+        }
+        self.state = state;
+    }
+
+    /// The last record start scanned (just after a line break outside
+    /// quotes), 0 when none.
+    pub(crate) fn last_start(&self) -> usize {
+        self.last_start
+    }
+
+    /// Where the quoted field the scan is in opened, if it is in one.
+    pub(crate) fn unclosed(&self) -> Option<usize> {
+        match self.state {
+            QuoteState::Quoted(o) => Some(o),
+            _ => None,
         }
     }
-    match state {
-        State::Quoted(o) => (Some(o), cuts),
-        _ => (None, cuts),
+
+    /// Drop the first `by` bytes from the offsets: the text's front was
+    /// removed up to a record start (at most [`QuoteScan::last_start`]),
+    /// where the next piece begins.
+    pub(crate) fn shift(&mut self, by: usize) {
+        self.state = match self.state {
+            QuoteState::Quoted(o) => QuoteState::Quoted(o.saturating_sub(by)),
+            QuoteState::QuoteInQuoted(o) => QuoteState::QuoteInQuoted(o.saturating_sub(by)),
+            s => s,
+        };
+        self.next_cut = self.piece;
+        self.last_start = self.last_start.saturating_sub(by);
     }
 }
 
@@ -787,6 +871,36 @@ mod tests {
         #[test]
         fn prop_pieces_read_as_the_whole_text(text in "[aé1,;\t\" \r\n]{0,300}") {
             pieces_agree(&text);
+        }
+
+        #[test]
+        fn prop_a_scan_in_chunks_is_the_scan_of_the_whole(
+            text in "[aé1,\" \r\n]{0,300}",
+            ends in proptest::collection::vec(0usize..300, 0..8),
+            piece in 1usize..40,
+        ) {
+            let bytes = text.as_bytes();
+            let mut whole = QuoteScan::new(b',', piece);
+            let mut whole_cuts = Vec::new();
+            whole.scan(bytes, 0, &mut whole_cuts);
+            // the same text given a chunk at a time, cut anywhere (inside
+            // quotes, between CR and LF, inside a character)
+            let mut ends: Vec<usize> = ends.into_iter().map(|e| e.min(bytes.len())).collect();
+            ends.push(bytes.len());
+            ends.sort_unstable();
+            let mut chunked = QuoteScan::new(b',', piece);
+            let mut cuts = Vec::new();
+            let mut from = 0;
+            for end in ends {
+                chunked.scan(&bytes[..end], from, &mut cuts);
+                proptest::prop_assert!(chunked.last_start() <= end);
+                from = end;
+            }
+            proptest::prop_assert_eq!(cuts, whole_cuts);
+            proptest::prop_assert_eq!(chunked.last_start(), whole.last_start());
+            proptest::prop_assert_eq!(chunked.unclosed(), whole.unclosed());
+            let last = whole.last_start();
+            proptest::prop_assert!(last == 0 || bytes[last - 1] == b'\n');
         }
 
         #[test]

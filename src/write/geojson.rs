@@ -98,12 +98,20 @@ pub fn push_str(buf: &mut Vec<u8>, s: &str) {
         return;
     }
     let mut from = 0; // bytes[from..i] are still to copy
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // skip eight clean bytes at a time up to the next to escape
+        let word = bytes.get(i..i + 8).and_then(|w| w.try_into().ok()).map(u64::from_le_bytes);
+        if word.is_some_and(|w| !dirty(w)) {
+            i += 8;
+            continue;
+        }
+        i += 1;
         if !escape(b) {
             continue;
         }
-        buf.extend_from_slice(bytes.get(from..i).unwrap_or_default());
-        from = i + 1;
+        buf.extend_from_slice(bytes.get(from..i - 1).unwrap_or_default());
+        from = i;
         match b {
             b'"' => buf.extend_from_slice(b"\\\""),
             b'\\' => buf.extend_from_slice(b"\\\\"),
@@ -174,10 +182,39 @@ pub struct FeatureWriter<W: Write> {
     precision: u8,
     flavor: Flavor,
     count: usize,
-    /// A fragment: every feature gets its separator (see [`FeatureWriter::fragment`]).
+    /// A fragment: every feature gets its separator, and is rendered
+    /// straight into `buf`, which holds the whole fragment (see
+    /// [`FeatureWriter::fragment`]).
     fragment: bool,
+    /// The feature being rendered (the fragment so far, for a fragment).
     buf: Vec<u8>,
     geometry: String,
+}
+
+impl FeatureWriter<Vec<u8>> {
+    /// A writer of a run of features into `buf` (emptied), to be
+    /// [`append`](FeatureWriter::append)ed to a main writer later, so that
+    /// features can be rendered in parallel and written in order. It writes
+    /// no collection header or footer.
+    #[must_use]
+    pub fn fragment(mut buf: Vec<u8>, precision: u8, flavor: Flavor) -> Self {
+        buf.clear();
+        FeatureWriter {
+            w: Vec::new(),
+            precision,
+            flavor,
+            count: 0,
+            fragment: true,
+            buf,
+            geometry: String::with_capacity(64),
+        }
+    }
+
+    /// The bytes of a fragment and the number of features in them.
+    #[must_use]
+    pub fn into_fragment(self) -> (Vec<u8>, usize) {
+        (self.buf, self.count)
+    }
 }
 
 impl<W: Write> FeatureWriter<W> {
@@ -210,27 +247,6 @@ impl<W: Write> FeatureWriter<W> {
             buf: Vec::with_capacity(1024),
             geometry: String::with_capacity(64),
         })
-    }
-
-    /// A writer of a run of features to be [`append`](FeatureWriter::append)ed
-    /// to a main writer later, so that features can be rendered in parallel
-    /// and written in order. It writes no collection header or footer.
-    #[must_use]
-    pub fn fragment(w: W, precision: u8, flavor: Flavor) -> Self {
-        FeatureWriter {
-            w,
-            precision,
-            flavor,
-            count: 0,
-            fragment: true,
-            buf: Vec::with_capacity(1024),
-            geometry: String::with_capacity(64),
-        }
-    }
-
-    /// The writer of a fragment and the number of features in it.
-    pub fn into_fragment(self) -> (W, usize) {
-        (self.w, self.count)
     }
 
     /// Append a fragment's bytes holding `count` features.
@@ -304,7 +320,9 @@ impl<W: Write> FeatureWriter<W> {
         with_geometry: bool,
         properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
     ) -> io::Result<()> {
-        self.buf.clear();
+        if !self.fragment {
+            self.buf.clear();
+        }
         match self.flavor {
             Flavor::Collection => {
                 let first = self.count == 0 && !self.fragment;
@@ -332,7 +350,9 @@ impl<W: Write> FeatureWriter<W> {
         if self.flavor == Flavor::Sequence {
             self.buf.push(b'\n');
         }
-        self.w.write_all(&self.buf)?;
+        if !self.fragment {
+            self.w.write_all(&self.buf)?;
+        }
         self.count += 1;
         Ok(())
     }
@@ -695,6 +715,21 @@ mod tests {
             let mut buf = Vec::new();
             push_str(&mut buf, &s);
             proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn prop_long_text_with_few_escapes_escapes_as_serde_json(chars in proptest::collection::vec(proptest::prop_oneof![
+            20 => proptest::char::range(' ', '~'),
+            4 => proptest::char::any(),
+            1 => proptest::char::range('\0', '\u{1f}'),
+            1 => proptest::strategy::Just('"'),
+            1 => proptest::strategy::Just('\\'),
+        ], 0..200)) {
+            // clean runs are skipped eight bytes at a time between escapes
+            let s: String = chars.into_iter().collect();
+            let mut buf = b"x".to_vec();
+            push_str(&mut buf, &s);
+            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), format!("x{}", serde_json::to_string(&s).unwrap()));
         }
 
         #[test]
