@@ -958,6 +958,22 @@ pub fn incidents_files(
         date_format: settings.date_format.clone(),
         join: join.as_ref().map(JoinData::join),
     };
+    let report = stream_file(input, output, &opts, events);
+    // Ten thousand zones with their rings and names are freed in the
+    // background: the caller is about to print and exit.
+    if let Some(data) = join {
+        rayon::spawn(move || drop(data));
+    }
+    report
+}
+
+/// Stream `input` (`-`: stdin) into `output` (`-`: stdout).
+fn stream_file(
+    input: &Path,
+    output: &Path,
+    opts: &StreamOptions<'_>,
+    events: &mut dyn StreamEvents,
+) -> Result<StreamReport> {
     let stdin = input == Path::new("-");
     let reader: Box<dyn Read> = if stdin {
         Box::new(std::io::stdin().lock())
@@ -965,10 +981,10 @@ pub fn incidents_files(
         Box::new(std::fs::File::open(input).map_err(|e| Error::io(input, e))?)
     };
     if output == Path::new("-") {
-        return incidents_with(reader, &opts, std::io::stdout().lock(), events);
+        return incidents_with(reader, opts, std::io::stdout().lock(), events);
     }
     let mut file = crate::write::atomic::AtomicFile::create(output)?;
-    let report = incidents_with(reader, &opts, &mut file, events)?;
+    let report = incidents_with(reader, opts, &mut file, events)?;
     file.commit()?;
     Ok(report)
 }

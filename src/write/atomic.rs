@@ -60,9 +60,34 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<()> {
 pub struct AtomicFile {
     path: std::path::PathBuf,
     target: Target,
-    /// A sync started by [`AtomicFile::start_sync`], still running.
-    syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// A sync started by [`AtomicFile::start_sync`], or a writeback of what
+    /// was written so far, still running.
+    syncing: Option<Syncing>,
+    /// Bytes written since the last writeback started.
+    unsynced: u64,
 }
+
+/// A sync running on a thread of its own: `done` when it makes the whole
+/// file durable ([`AtomicFile::start_sync`]), not when it only writes back
+/// what was written so far.
+#[derive(Debug)]
+struct Syncing {
+    thread: std::thread::JoinHandle<std::io::Result<()>>,
+    done: bool,
+}
+
+impl Syncing {
+    fn wait(self) -> std::io::Result<()> {
+        self.thread.join().unwrap_or_else(|_| Err(std::io::Error::other("the sync thread failed")))
+    }
+}
+
+/// Bytes written between two writebacks of a large file. The kernel keeps
+/// written data in memory until it is told to write it (or gigabytes are
+/// waiting), so without this a final sync of hundreds of megabytes would
+/// wait for all of them at once; with it, the disk works while the
+/// stream renders.
+const WRITEBACK_BYTES: u64 = 32 << 20;
 
 #[derive(Debug)]
 enum Target {
@@ -86,6 +111,7 @@ impl AtomicFile {
                 path: path.to_path_buf(),
                 target: Target::Direct(file),
                 syncing: None,
+                unsynced: 0,
             });
         }
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -95,7 +121,12 @@ impl AtomicFile {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, e))?;
-        Ok(AtomicFile { path: path.to_path_buf(), target: Target::Temp(tmp), syncing: None })
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            target: Target::Temp(tmp),
+            syncing: None,
+            unsynced: 0,
+        })
     }
 
     /// Flush the file and sync it to disk, without moving it into place.
@@ -106,10 +137,11 @@ impl AtomicFile {
     pub fn sync(&mut self) -> Result<()> {
         let path = &self.path;
         if let Some(started) = self.syncing.take() {
-            return started
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread failed")))
-                .map_err(|e| Error::io(path, e));
+            let done = started.done;
+            started.wait().map_err(|e| Error::io(path, e))?;
+            if done {
+                return Ok(());
+            }
         }
         match &mut self.target {
             Target::Direct(f) => f.flush().map_err(|e| Error::io(path, e)),
@@ -133,7 +165,33 @@ impl AtomicFile {
         let path = &self.path;
         tmp.flush().map_err(|e| Error::io(path, e))?;
         let file = tmp.as_file().try_clone().map_err(|e| Error::io(path, e))?;
-        self.syncing = Some(std::thread::spawn(move || file.sync_all()));
+        let before = self.syncing.take();
+        let thread = std::thread::spawn(move || {
+            before.map_or(Ok(()), Syncing::wait)?;
+            file.sync_all()
+        });
+        self.syncing = Some(Syncing { thread, done: true });
+        Ok(())
+    }
+
+    /// After `n` more bytes written: once enough wait in memory and no
+    /// writeback is running, start one on a thread of its own (see
+    /// [`WRITEBACK_BYTES`]). Its error, if any, is reported by the sync.
+    fn written(&mut self, n: usize) -> std::io::Result<()> {
+        self.unsynced += n as u64;
+        let Target::Temp(tmp) = &self.target else { return Ok(()) };
+        if self.unsynced < WRITEBACK_BYTES
+            || self.syncing.as_ref().is_some_and(|s| s.done || !s.thread.is_finished())
+        {
+            return Ok(());
+        }
+        if let Some(finished) = self.syncing.take() {
+            finished.wait()?;
+        }
+        let file = tmp.as_file().try_clone()?;
+        self.syncing =
+            Some(Syncing { thread: std::thread::spawn(move || file.sync_data()), done: false });
+        self.unsynced = 0;
         Ok(())
     }
 
@@ -174,10 +232,12 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match &mut self.target {
-            Target::Temp(t) => t.write(buf),
-            Target::Direct(f) => f.write(buf),
-        }
+        let n = match &mut self.target {
+            Target::Temp(t) => t.write(buf)?,
+            Target::Direct(f) => f.write(buf)?,
+        };
+        self.written(n)?;
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -243,6 +303,24 @@ mod tests {
             (b"a3".to_vec(), b"b3".to_vec())
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary files left");
+    }
+
+    #[test]
+    fn large_files_are_written_back_while_they_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.geojson");
+        let mut f = AtomicFile::create(&p).unwrap();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..(WRITEBACK_BYTES >> 20) {
+            assert!(f.syncing.is_none(), "no writeback before {WRITEBACK_BYTES} bytes");
+            f.write_all(&block).unwrap();
+        }
+        assert!(f.syncing.as_ref().is_some_and(|s| !s.done), "a writeback started");
+        f.write_all(b"end").unwrap();
+        f.commit().unwrap();
+        let written = std::fs::read(&p).unwrap();
+        assert_eq!(written.len() as u64, WRITEBACK_BYTES + 3);
+        assert!(written.ends_with(b"xend"));
     }
 
     #[test]
