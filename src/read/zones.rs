@@ -217,6 +217,50 @@ impl<'a> ZoneSet<'a> {
     }
 }
 
+/// Whether geo's `Validation` would find nothing wrong with a zone that is
+/// one polygon without holes (most zones), decided with geo's own
+/// predicates but faster: geo tests every pair of a ring's edges for a
+/// crossing, this only the pairs whose boxes overlap (edges whose boxes are
+/// apart cannot meet), found by a sweep. `false` means "ask geo", which
+/// also names the problem; anything else (holes, several parts) goes to geo.
+fn plainly_valid(polygon: &MultiPolygon<f64>) -> bool {
+    use geo::{Intersects, Line, RemoveRepeatedPoints};
+    let [part] = polygon.0.as_slice() else { return false };
+    let ring = part.exterior();
+    if !part.interiors().is_empty()
+        || ring.0.is_empty()
+        || ring.0.iter().any(|c| !(c.x.is_finite() && c.y.is_finite()))
+        || ring.remove_repeated_points().0.len() < 4
+    {
+        return false;
+    }
+    let lines: Vec<Line<f64>> = ring.lines().collect();
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    let min_x = |i: &usize| lines.get(*i).map_or(f64::NAN, |l| l.start.x.min(l.end.x));
+    order.sort_by(|a, b| min_x(a).total_cmp(&min_x(b)));
+    // geo's test, for an ordered pair of edges
+    let crosses =
+        |a: &Line<f64>, b: &Line<f64>| a.intersects(b) && a.start != b.end && a.end != b.start;
+    for (k, &i) in order.iter().enumerate() {
+        let Some(a) = lines.get(i) else { return false };
+        let (a_max_x, a_min_y, a_max_y) =
+            (a.start.x.max(a.end.x), a.start.y.min(a.end.y), a.start.y.max(a.end.y));
+        for &j in order.iter().skip(k + 1) {
+            let Some(b) = lines.get(j) else { return false };
+            if b.start.x.min(b.end.x) > a_max_x {
+                break;
+            }
+            if b.start.y.max(b.end.y) < a_min_y || b.start.y.min(b.end.y) > a_max_y {
+                continue;
+            }
+            if crosses(a, b) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Check a polygon with geo's `Validation`; repair it when asked.
 fn validate(
     polygon: MultiPolygon<f64>,
@@ -224,7 +268,7 @@ fn validate(
     at: &dyn Fn() -> Location,
     diags: &mut Diagnostics,
 ) -> Option<MultiPolygon<f64>> {
-    let problems = polygon.validation_errors();
+    let problems = if plainly_valid(&polygon) { Vec::new() } else { polygon.validation_errors() };
     if problems.is_empty() {
         if repair {
             let oriented = polygon.orient(Direction::Default);
@@ -807,6 +851,38 @@ fn check_ring(
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn prop_plainly_valid_agrees_with_geo(
+            points in proptest::collection::vec((0i32..6, 0i32..6), 0..12),
+            close: bool,
+            hole: bool,
+        ) {
+            // small integer grids make touching, crossing and collinear edges common
+            let mut ring: Vec<geo::Coord<f64>> =
+                points.iter().map(|&(x, y)| geo::Coord { x: f64::from(x), y: f64::from(y) }).collect();
+            if close {
+                if let Some(&first) = ring.first() {
+                    ring.push(first);
+                }
+            }
+            let interiors = if hole {
+                vec![geo::LineString::from(vec![(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (1.0, 1.0)])]
+            } else {
+                vec![]
+            };
+            let empty = ring.is_empty();
+            let mp = geo::MultiPolygon(vec![geo::Polygon::new(geo::LineString(ring), interiors)]);
+            let geo_valid = geo::Validation::validation_errors(&mp).is_empty();
+            let fast = super::plainly_valid(&mp);
+            proptest::prop_assert!(!fast || geo_valid, "said valid, geo disagrees: {:?}", mp);
+            // an empty ring or a hole is left to geo
+            if !hole && !empty {
+                proptest::prop_assert_eq!(fast, geo_valid, "{:?}", mp);
+            }
+        }
+    }
+
     use super::*;
 
     fn read(text: &str) -> (Vec<Zone>, Diagnostics) {
