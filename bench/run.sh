@@ -64,10 +64,14 @@ median() { sort -g | awk '{a[NR]=$1} END{ if(NR%2){print a[(NR+1)/2]} else {prin
 to_sec() { awk -F: '{ if(NF==3) print $1*3600+$2*60+$3; else if(NF==2) print $1*60+$2; else print $1 }'; }
 RESULTS=$WORK/results.tsv
 printf 'job\tmedian_wall_s\tmax_rss_mb\truns\tcommand\n' > "$RESULTS"
-# measure NAME CMD: RUNS runs of CMD under /usr/bin/time -v
+# measure NAME CMD [RUNS] [OUTPUT]: RUNS runs of CMD under /usr/bin/time -v;
+# OUTPUT (a file or folder) is removed before each run, outside the timing,
+# as ../shared/bench/peers.sh removes every tool's output (replacing a
+# 700 MB file costs the filesystem a quarter of a second on its own)
 measure() {
-  local name=$1 cmd=$2 runs=${3:-$RUNS} walls=() rss=0 r tf="$WORK/logs/$1.time"
+  local name=$1 cmd=$2 runs=${3:-$RUNS} clean=${4:-} walls=() rss=0 r tf="$WORK/logs/$1.time"
   for ((r = 1; r <= runs; r++)); do
+    [ -n "$clean" ] && rm -rf "$clean"
     /usr/bin/time -v -o "$tf" bash -c "$cmd" > "$WORK/logs/$name.log" 2>&1
     local rc=$?
     [ $rc -le 1 ] || { echo "$name failed (rc=$rc): $(tail -3 "$WORK/logs/$name.log")" >&2; return; }
@@ -80,17 +84,17 @@ measure() {
 }
 
 O=$WORK/out
-measure demo-build "$FL build '$ROOT/examples/qamishli' --out '$O/demo'"
-measure j1-frontline-1M "$FL incidents '$INC1M' -o '$O/j1.geojson'"
-measure j1-baseline-loop-1M "$BASE '$INC1M' > '$O/j1-baseline.geojson'"
+measure demo-build "$FL build '$ROOT/examples/qamishli' --out '$O/demo'" "$RUNS" "$O/demo"
+measure j1-frontline-1M "$FL incidents '$INC1M' -o '$O/j1.geojson'" "$RUNS" "$O/j1.geojson"
+measure j1-baseline-loop-1M "$BASE '$INC1M' > '$O/j1-baseline.geojson'" "$RUNS" "$O/j1-baseline.geojson"
 measure j1-frontline-1M-seq-stdin "$FL incidents - --format geojsonseq < '$INC1M' > /dev/null"
 if [ "$SKIP_10M" != 1 ]; then
   measure j1-frontline-10M-seq-stdin "{ cat '$INC1M'; for i in 2 3 4 5 6 7 8 9 10; do tail -n +2 '$INC1M'; done; } | $FL incidents - --format geojsonseq > /dev/null" "$RUNS_BIG"
 fi
-measure j3-frontline-100k-into-10k "$FL incidents '$INC100K' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3.geojson'"
-measure j3big-frontline-1M-into-10k "$FL incidents '$INC1M' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3big.geojson'"
-measure build-10k-zones "$FL build '$ZONESONLY' --since all --out '$O/zones-only'"
-measure build-country "$FL build '$COUNTRY' --out '$O/country'" "$RUNS_BIG"
+measure j3-frontline-100k-into-10k "$FL incidents '$INC100K' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3.geojson'" "$RUNS" "$O/j3.geojson"
+measure j3big-frontline-1M-into-10k "$FL incidents '$INC1M' --zones '$ZONES' --zone-key zone_id --control '$CTL' -o '$O/j3big.geojson'" "$RUNS" "$O/j3big.geojson"
+measure build-10k-zones "$FL build '$ZONESONLY' --since all --out '$O/zones-only'" "$RUNS" "$O/zones-only"
+measure build-country "$FL build '$COUNTRY' --out '$O/country'" "$RUNS_BIG" "$O/country"
 
 echo
 echo "# frontline bench $(date -u +%FT%TZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr); RUNS=$RUNS"
