@@ -16,7 +16,7 @@ use super::{Feature, Snapshot};
 use crate::error::Result;
 use crate::history::Period;
 use crate::model::{Moment, Zone};
-use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
+use crate::write::geojson::{natural_cmp, write_fragments, FeatureWriter, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -76,11 +76,7 @@ pub fn render<W: Write>(
             Ok(fw.into_fragment())
         })
         .collect::<std::io::Result<Vec<_>>>()?;
-    let mut fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
-    for (bytes, count) in &fragments {
-        fw.append(bytes, *count)?;
-    }
-    Ok((fw.finish()?, all.len()))
+    Ok((write_fragments(out, &fragments, meta, precision, flavor)?, all.len()))
 }
 
 /// Periods per piece rendered on one thread.

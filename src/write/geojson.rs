@@ -426,8 +426,24 @@ pub fn write_features<W: Write>(
             Ok(fw.into_fragment())
         })
         .collect::<io::Result<Vec<_>>>()?;
+    write_fragments(w, &fragments, meta, precision, flavor)
+}
+
+/// Write a collection (or sequence) made of fragments rendered apart
+/// ([`FeatureWriter::fragment`]), in order, each with its feature count.
+///
+/// # Errors
+///
+/// I/O errors of `w`.
+pub fn write_fragments<W: Write>(
+    w: W,
+    fragments: &[(Vec<u8>, usize)],
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+) -> io::Result<W> {
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
-    for (bytes, count) in &fragments {
+    for (bytes, count) in fragments {
         fw.append(bytes, *count)?;
     }
     fw.finish()
