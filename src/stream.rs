@@ -3,7 +3,7 @@
 //!
 //! [`incidents`] reads the text in blocks of a few megabytes that end at a
 //! record, found by following the quotes as `csv` reads them
-//! ([`QuoteScan`], shared with [`Table`](crate::read::Table)), and cuts each
+//! (`QuoteScan`, shared with [`Table`](crate::read::Table)), and cuts each
 //! block in pieces that the thread pool parses (`csv_core`), checks, tags
 //! and renders apart while this thread reads the next blocks and writes the
 //! finished ones in order. Each record is parsed with the same [`IncidentReader`] as

@@ -8,8 +8,8 @@
 //!
 //! The layer is the largest a zone project has (a feature per period, each
 //! with its zone's polygon), so GeoJSON is rendered straight from the model
-//! ([`render`]) rather than from [`Feature`]s; both ways take their
-//! properties from one [`PeriodFeature::entries`].
+//! ([`render`](crate::layers::timeline::render)) rather than from [`Feature`](crate::layers::Feature)s; both ways take their
+//! properties from one `PeriodFeature::entries`.
 
 use super::control::{force_key, force_name, state_color};
 use super::{Feature, Snapshot};
