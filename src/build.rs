@@ -158,26 +158,23 @@ fn stage(
     };
     let files = write::geojson_layers(layers, ext)
         .into_par_iter()
-        .map(|(kind, name, features)| match features {
-            Some(features) => {
-                geojson_file(snapshot, kind, out_dir.join(name), Some(features), flavor).map(Some)
-            }
-            None => Ok(None),
+        .map(|(kind, name, features)| {
+            let file = features
+                .map(|f| geojson_file(snapshot, kind, out_dir.join(name), Some(f), flavor))
+                .transpose()?;
+            Ok((kind, file))
         })
         .collect::<Result<Vec<_>>>()?;
     // in layer order: the built layers' files, and the rendered ones in their places
-    let mut out = Vec::with_capacity(files.len());
-    for ((kind, _, _), file) in write::geojson_layers(layers, ext).into_iter().zip(files) {
-        match file {
-            Some(file) => out.push(file),
-            None => {
-                if let Some(at) = rendered.iter().position(|(k, _)| *k == kind) {
-                    out.push(rendered.swap_remove(at).1);
-                }
-            }
-        }
-    }
-    Ok(out)
+    Ok(files
+        .into_iter()
+        .filter_map(|(kind, file)| {
+            file.or_else(|| {
+                let at = rendered.iter().position(|(k, _)| *k == kind)?;
+                Some(rendered.swap_remove(at).1)
+            })
+        })
+        .collect())
 }
 
 /// Write one GeoJSON layer (`None` features: rendered from the model) into a

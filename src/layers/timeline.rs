@@ -14,8 +14,7 @@
 use super::control::{force_key, force_name, state_color};
 use super::{Feature, Snapshot};
 use crate::error::Result;
-use crate::history::Period;
-use crate::model::{Moment, Zone};
+use crate::model::{ControlRow, Moment, Zone};
 use crate::write::geojson::{natural_cmp, write_fragments, FeatureWriter, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -92,7 +91,8 @@ struct PeriodFeature<'a> {
     zone: &'a Zone,
     /// The zone as drawn.
     geometry: &'a geo::MultiPolygon<f64>,
-    period: Period<'a>,
+    /// The control row in effect.
+    row: &'a ControlRow,
     force: String,
     force_name: String,
     status: String,
@@ -110,7 +110,7 @@ impl PeriodFeature<'_> {
         fn text(s: Option<&str>) -> PropValue<'_> {
             s.map_or(PropValue::Null, PropValue::Str)
         }
-        let r = self.period.row;
+        let r = self.row;
         let mut props: Vec<(&str, PropValue<'_>)> = vec![
             ("zone", PropValue::Str(&self.zone.id)),
             ("name", PropValue::Str(&self.zone.name)),
@@ -160,7 +160,7 @@ fn periods<'a>(s: &'a Snapshot<'_>) -> Vec<PeriodFeature<'a>> {
                         start: period.start.to_iso(),
                         end: period.end.map(Moment::to_iso),
                         fill: state_color(Some(r), &p.forces),
-                        period,
+                        row: r,
                     }
                 })
                 .collect()
