@@ -37,22 +37,43 @@ pub struct BuildReport {
 ///
 /// Internal errors of a layer.
 pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
-    layers_of(snapshot, &LayerKind::ALL)
+    build_each(snapshot, &LayerKind::ALL, |_, features| Ok(features))
 }
 
-/// Build the given layers of a snapshot, each sorted by id.
-fn layers_of(
+/// Build the given layers of a snapshot in parallel, each sorted by id,
+/// and hand each to `then` as soon as it is built; the results come back
+/// in [`LayerKind::ALL`] order. The topology (built on one thread) is made
+/// while the layers that do not need it are built on the others.
+fn build_each<T: Send>(
     snapshot: &Snapshot<'_>,
     kinds: &[LayerKind],
-) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
-    kinds
-        .par_iter()
-        .map(|&kind| {
-            let mut features = kind.build(snapshot)?;
-            features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-            Ok((kind, features))
-        })
-        .collect()
+    then: impl Fn(LayerKind, Vec<Feature>) -> Result<T> + Sync,
+) -> Result<Vec<(LayerKind, T)>> {
+    let each = |kinds: &[LayerKind]| {
+        kinds
+            .par_iter()
+            .map(|&kind| {
+                let mut features = kind.build(snapshot)?;
+                features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
+                Ok((kind, then(kind, features)?))
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
+        kinds.iter().partition(|k| k.needs_topology());
+    let (from_arcs, others) = rayon::join(
+        || {
+            if !arcs.is_empty() {
+                let _ = snapshot.topology();
+            }
+            each(&arcs)
+        },
+        || each(&rest),
+    );
+    let mut done = from_arcs?;
+    done.extend(others?);
+    done.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
+    Ok(done)
 }
 
 /// Render every layer of `project` in every format into `out_dir`.
@@ -63,61 +84,21 @@ fn layers_of(
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let formats = Format::parse_list(&project.settings.formats)?;
     let snapshot = Snapshot::new(project)?;
-    // With only GeoJSON formats, the layers that grow with the data (millions
-    // of incidents at country scale, a feature per control period) are not
-    // turned into features: the GeoJSON writer renders them straight from
-    // the model (`LayerKind::render_geojson`).
-    let direct = formats.iter().all(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
-    let (from_model, kinds): (Vec<LayerKind>, Vec<LayerKind>) =
-        LayerKind::ALL.into_iter().partition(|k| direct && k.renders_from_model());
     snapshot.prepare();
-    // The topology (built on one thread) is made while the layers that do
-    // not need it are built on the others, and the layers rendered from the
-    // model are written beside them too.
-    let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
-        kinds.iter().partition(|k| k.needs_topology());
-    let ((from_arcs, others), rendered) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let _ = snapshot.topology();
-                    layers_of(&snapshot, &arcs)
-                },
-                || layers_of(&snapshot, &rest),
-            )
-        },
-        || {
-            formats
+    let geojson: Option<Vec<(Flavor, &str)>> = formats.iter().map(|f| f.geojson()).collect();
+    let (temps, layers) = match geojson {
+        Some(flavors) => write_as_built(&snapshot, &flavors, out_dir)?,
+        None => {
+            let layers = layers(&snapshot)?;
+            let staged = formats
                 .par_iter()
-                .map(|format| {
-                    let Some((flavor, ext)) = format.geojson() else { return Ok(Vec::new()) };
-                    from_model
-                        .par_iter()
-                        .map(|&kind| {
-                            let path = out_dir.join(write::geojson_name(kind, ext));
-                            Ok((kind, geojson_file(&snapshot, kind, path, None, flavor)?))
-                        })
-                        .collect::<Result<Vec<_>>>()
-                })
-                .collect::<Result<Vec<_>>>()
-        },
-    );
-    let mut layers = from_arcs?;
-    layers.extend(others?);
-    layers.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
-    let rendered = rendered?;
-    let staged = formats
-        .par_iter()
-        .zip(rendered)
-        .map(|(format, rendered)| stage(*format, &snapshot, &layers, out_dir, rendered))
-        .collect::<Result<Vec<_>>>()?;
-    let mut files = Vec::new();
-    let mut temps = Vec::new();
-    for (path, features, file) in staged.into_iter().flatten() {
-        files.push((path, features));
-        temps.push(file);
-    }
-    atomic::commit_all(temps)?;
+                .map(|format| stage(*format, &snapshot, &layers, out_dir))
+                .collect::<Result<Vec<_>>>()?;
+            (staged.into_iter().flatten().collect(), layers)
+        }
+    };
+    let files = temps.iter().map(|(path, features, _)| (path.clone(), *features)).collect();
+    atomic::commit_all(temps.into_iter().map(|(_, _, file)| file).collect())?;
     // Hundreds of thousands of features: freed in the background, on all
     // threads, while the caller goes on (or the process ends).
     rayon::spawn(move || layers.into_par_iter().for_each(drop));
@@ -132,16 +113,68 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
 /// feature count.
 type Staged = (PathBuf, usize, AtomicFile);
 
-/// Write the files of one format into temporary files beside their
-/// targets: GeoJSON layers as they are rendered, other formats rendered in
-/// memory first. `rendered` are the format's files written already,
-/// straight from the model.
+/// Built layers, each with its features.
+type Layers = Vec<(LayerKind, Vec<Feature>)>;
+
+/// With only GeoJSON formats, write each layer's files as soon as it is
+/// built, while the others are still building; the layers that grow with
+/// the data (millions of incidents at country scale, a feature per control
+/// period) are not turned into features at all but rendered straight from
+/// the model ([`LayerKind::render_geojson`]). The files come format by
+/// format, each in layer order, with the built layers.
+fn write_as_built(
+    snapshot: &Snapshot<'_>,
+    flavors: &[(Flavor, &str)],
+    out_dir: &Path,
+) -> Result<(Vec<Staged>, Layers)> {
+    let write = |kind: LayerKind, features: Option<&[Feature]>| {
+        flavors
+            .par_iter()
+            .map(|&(flavor, ext)| {
+                let path = out_dir.join(write::geojson_name(kind, ext));
+                geojson_file(snapshot, kind, path, features, flavor)
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let (from_model, kinds): (Vec<LayerKind>, Vec<LayerKind>) =
+        LayerKind::ALL.into_iter().partition(|k| k.renders_from_model());
+    let (built, rendered) = rayon::join(
+        || {
+            build_each(snapshot, &kinds, |kind, features| {
+                Ok((write(kind, Some(&features))?, features))
+            })
+        },
+        || {
+            from_model
+                .par_iter()
+                .map(|&kind| Ok((kind, write(kind, None)?)))
+                .collect::<Result<Vec<_>>>()
+        },
+    );
+    let mut files = rendered?;
+    let mut layers = Vec::new();
+    for (kind, (staged, features)) in built? {
+        files.push((kind, staged));
+        layers.push((kind, features));
+    }
+    files.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
+    let mut by_format: Vec<Vec<Staged>> = flavors.iter().map(|_| Vec::new()).collect();
+    for (_, staged) in files {
+        for (format, file) in by_format.iter_mut().zip(staged) {
+            format.push(file);
+        }
+    }
+    Ok((by_format.into_iter().flatten().collect(), layers))
+}
+
+/// Render the files of one format from the built layers into temporary
+/// files beside their targets: GeoJSON layers as they are rendered, other
+/// formats in memory first.
 fn stage(
     format: Format,
     snapshot: &Snapshot<'_>,
     layers: &[(LayerKind, Vec<Feature>)],
     out_dir: &Path,
-    mut rendered: Vec<(LayerKind, Staged)>,
 ) -> Result<Vec<Staged>> {
     let Some((flavor, ext)) = format.geojson() else {
         return format
@@ -156,25 +189,12 @@ fn stage(
             })
             .collect();
     };
-    let files = write::geojson_layers(layers, ext)
+    write::geojson_layers(layers, ext)
         .into_par_iter()
         .map(|(kind, name, features)| {
-            let file = features
-                .map(|f| geojson_file(snapshot, kind, out_dir.join(name), Some(f), flavor))
-                .transpose()?;
-            Ok((kind, file))
+            geojson_file(snapshot, kind, out_dir.join(name), features, flavor)
         })
-        .collect::<Result<Vec<_>>>()?;
-    // in layer order: the built layers' files, and the rendered ones in their places
-    Ok(files
-        .into_iter()
-        .filter_map(|(kind, file)| {
-            file.or_else(|| {
-                let at = rendered.iter().position(|(k, _)| *k == kind)?;
-                Some(rendered.swap_remove(at).1)
-            })
-        })
-        .collect())
+        .collect()
 }
 
 /// Write one GeoJSON layer (`None` features: rendered from the model) into a

@@ -12,6 +12,7 @@ use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::hash::FastMap;
 use crate::model::date::{DateParser, SlashOrder};
 use crate::model::{ControlRow, Force, Lookup, Moment, NameIndex, Status};
+use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasherDefault;
 
@@ -112,29 +113,46 @@ pub fn read(
         (0..table.headers.len()).filter(|c| !known.contains(&Some(*c))).collect();
 
     let parser = date_parser(table, &[Some(since_col), until_col], date_format, diags);
-    let mut rows = Vec::new();
-    for row in &table.rows {
-        if let Some(r) = read_row(
-            table,
-            row,
-            zones,
-            forces,
-            &parser,
-            &Columns {
-                zone: zone_col,
-                force: force_col,
-                since: since_col,
-                until: until_col,
-                status: status_col,
-                source: source_col,
-                note: note_col,
-                extra: &extra_cols,
-            },
-            diags,
-        ) {
-            rows.push(r);
-        }
+    let cols = Columns {
+        zone: zone_col,
+        force: force_col,
+        since: since_col,
+        until: until_col,
+        status: status_col,
+        source: source_col,
+        note: note_col,
+        extra: &extra_cols,
+    };
+    // Forces first, in file order (an implicit registry learns them as they
+    // come); then the rest of every row, in parallel.
+    let mut found = Diagnostics::new();
+    let named: Vec<Option<Vec<usize>>> = table
+        .rows
+        .iter()
+        .map(|row| row_forces(table, row, forces, force_col, &mut found))
+        .collect();
+    let (chunks, more): (Vec<Vec<ControlRow>>, Vec<Diagnostics>) = table
+        .rows
+        .par_chunks(ROWS_PER_TASK)
+        .zip(named.par_chunks(ROWS_PER_TASK))
+        .map(|(rows, named)| {
+            let mut found = Diagnostics::new();
+            let rows = rows
+                .iter()
+                .zip(named)
+                .filter_map(|(row, named)| {
+                    read_row(table, row, zones, named.as_deref(), &parser, &cols, &mut found)
+                })
+                .collect();
+            (rows, found)
+        })
+        .unzip();
+    for d in more {
+        found.extend(d);
     }
+    found.sort(); // in file order, as one pass would have found them
+    diags.extend(found);
+    let rows = chunks.concat();
     check_conflicts(table, &rows, diags);
     rows
 }
@@ -219,17 +237,77 @@ pub(crate) fn parse_date(
     }
 }
 
-#[allow(clippy::too_many_lines)]
+/// Rows read per parallel task.
+const ROWS_PER_TASK: usize = 2048;
+
+/// The forces a row names, resolved and in id order; `None` when one is
+/// missing, unknown or ambiguous (reported).
+fn row_forces(
+    table: &Table,
+    row: &Row,
+    forces: &mut ForceRegistry,
+    column: usize,
+    diags: &mut Diagnostics,
+) -> Option<Vec<usize>> {
+    let mut ok = true;
+    let names = split_list(row.get(column));
+    let mut force_ids = Vec::new();
+    if names.is_empty() {
+        ok = false;
+        diags.push(
+            Diagnostic::error(table.cell(row, column), "missing force").with_hint(
+                "name the force that holds the zone (several joined by | when contested)",
+            ),
+        );
+    }
+    for name in &names {
+        match forces.resolve(name) {
+            Lookup::Found(f) => {
+                if !force_ids.contains(&f) {
+                    force_ids.push(f);
+                }
+            }
+            Lookup::Ambiguous(_) => {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(table.cell(row, column), "force name is ambiguous")
+                        .with_value(name)
+                        .with_hint("several forces have this name or alias; use the force id"),
+                );
+            }
+            Lookup::Missing => {
+                ok = false;
+                let hint = forces.names.did_you_mean(name).unwrap_or_else(|| {
+                    "forces are matched by id, name or alias from forces.csv".into()
+                });
+                diags.push(
+                    Diagnostic::error(table.cell(row, column), "unknown force")
+                        .with_value(name)
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+    force_ids.sort_by(|a, b| {
+        let id = |i: &usize| forces.forces.get(*i).map(|f| f.id.as_str());
+        id(a).cmp(&id(b))
+    });
+    ok.then_some(force_ids)
+}
+
+/// A control row from a table row whose forces are resolved already
+/// (`None`: they were reported).
+#[allow(clippy::too_many_arguments)]
 fn read_row(
     table: &Table,
     row: &Row,
     zones: &NameIndex,
-    forces: &mut ForceRegistry,
+    force_ids: Option<&[usize]>,
     parser: &DateParser,
     cols: &Columns<'_>,
     diags: &mut Diagnostics,
 ) -> Option<ControlRow> {
-    let mut ok = true;
+    let mut ok = force_ids.is_some();
     let zone_text = row.get(cols.zone);
     let zone = match zones.lookup(zone_text) {
         Lookup::Found(z) => Some(z),
@@ -266,45 +344,7 @@ fn read_row(
         );
         Status::Held
     });
-    let force_text = row.get(cols.force);
-    let names = split_list(force_text);
-    let mut force_ids = Vec::new();
-    if names.is_empty() {
-        ok = false;
-        diags.push(
-            Diagnostic::error(table.cell(row, cols.force), "missing force").with_hint(
-                "name the force that holds the zone (several joined by | when contested)",
-            ),
-        );
-    }
-    for name in &names {
-        match forces.resolve(name) {
-            Lookup::Found(f) => {
-                if !force_ids.contains(&f) {
-                    force_ids.push(f);
-                }
-            }
-            Lookup::Ambiguous(_) => {
-                ok = false;
-                diags.push(
-                    Diagnostic::error(table.cell(row, cols.force), "force name is ambiguous")
-                        .with_value(name)
-                        .with_hint("several forces have this name or alias; use the force id"),
-                );
-            }
-            Lookup::Missing => {
-                ok = false;
-                let hint = forces.names.did_you_mean(name).unwrap_or_else(|| {
-                    "forces are matched by id, name or alias from forces.csv".into()
-                });
-                diags.push(
-                    Diagnostic::error(table.cell(row, cols.force), "unknown force")
-                        .with_value(name)
-                        .with_hint(hint),
-                );
-            }
-        }
-    }
+    let force_ids = force_ids.unwrap_or_default();
     if ok && status != Status::Contested && force_ids.len() > 1 {
         ok = false;
         diags.push(
@@ -312,14 +352,10 @@ fn read_row(
                 table.cell(row, cols.force),
                 format!("{status} zone names several forces"),
             )
-            .with_value(force_text)
+            .with_value(row.get(cols.force))
             .with_hint("set status to contested, or name one force"),
         );
     }
-    force_ids.sort_by(|a, b| {
-        let id = |i: &usize| forces.forces.get(*i).map(|f| f.id.clone());
-        id(a).cmp(&id(b))
-    });
     let since = parse_date(table, row, cols.since, parser, diags);
     let until = match cols.until.filter(|c| !row.get(*c).is_empty()) {
         Some(c) => parse_date(table, row, c, parser, diags).map(Some),
@@ -343,7 +379,7 @@ fn read_row(
     }
     Some(ControlRow {
         zone,
-        forces: force_ids,
+        forces: force_ids.to_vec(),
         status,
         since,
         until,
