@@ -117,10 +117,10 @@ type Staged = (PathBuf, usize, AtomicFile);
 type Layers = Vec<(LayerKind, Vec<Feature>)>;
 
 /// With only GeoJSON formats, write each layer's files as soon as it is
-/// built, while the others are still building; the layers that grow with
-/// the data (millions of incidents at country scale, a feature per control
-/// period) are not turned into features at all but rendered straight from
-/// the model ([`LayerKind::render_geojson`]). The files come format by
+/// built, while the others are still building; the layers that
+/// [render from the model](LayerKind::renders_from_model) (a feature per
+/// zone, per control period, per incident) are not turned into features at
+/// all. The files come format by
 /// format, each in layer order, with the built layers.
 fn write_as_built(
     snapshot: &Snapshot<'_>,

@@ -10,13 +10,15 @@
 //! [`History::change_between`]: crate::history::History::change_between
 
 use super::control::{force_key, state_color};
-use super::{round_measure, text_or_null, Feature, Snapshot};
+use super::{measure, render_runs, Feature, Props, Snapshot};
 use crate::error::{Error, Result};
 use crate::history::ZoneChange;
-use crate::model::ControlRow;
+use crate::model::{ControlRow, Zone};
 use crate::project::Project;
+use crate::write::geojson::{natural_cmp, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::io::Write;
 
 /// The changes of every zone between S and D, sorted by date, then zone id.
 #[must_use]
@@ -39,32 +41,96 @@ pub fn zone_changes<'a>(s: &Snapshot<'a>) -> Vec<ZoneChange<'a>> {
 ///
 /// An internal error if a change names a zone the project does not have.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    zone_changes(s).par_iter().map(|c| feature(s, c)).collect()
+    zone_changes(s)
+        .par_iter()
+        .map(|c| {
+            let f = ChangeFeature::new(s, c)?;
+            let geometry = s.zone_geometry(c.zone).unwrap_or(&f.zone.geometry);
+            Ok(Feature {
+                id: f.zone.id.clone(),
+                geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
+                properties: f.entries(s).to_map(),
+            })
+        })
+        .collect()
 }
 
-fn feature(s: &Snapshot<'_>, c: &ZoneChange<'_>) -> Result<Feature> {
-    let p: &Project = s.project;
-    let zone = p
-        .zones
-        .get(c.zone)
-        .ok_or_else(|| Error::internal(format!("change of unknown zone {}", c.zone)))?;
-    let force = |r: Option<&ControlRow>| r.map_or(Value::Null, |r| force_key(r, &p.forces).into());
-    let status = |r: Option<&ControlRow>| r.map_or(Value::Null, |r| r.status.as_str().into());
-    let mut props = Map::with_capacity(12);
-    props.insert("zone".into(), Value::String(zone.id.clone()));
-    props.insert("name".into(), Value::String(zone.name.clone()));
-    props.insert("from_force".into(), force(c.from));
-    props.insert("from_status".into(), status(c.from));
-    props.insert("to_force".into(), force(c.to));
-    props.insert("to_status".into(), status(c.to));
-    props.insert("date".into(), Value::String(c.date.to_iso()));
-    props.insert("source".into(), text_or_null(c.to.and_then(|r| r.source.as_deref())));
-    let geometry = s.zone_geometry(c.zone).unwrap_or(&zone.geometry);
-    props.insert("area_km2".into(), round_measure(s.zone_area_km2(c.zone), 4));
-    props.insert("fill".into(), Value::String(state_color(c.to, &p.forces)));
-    Ok(Feature {
-        id: zone.id.clone(),
-        geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
-        properties: props,
+/// Write the layer as GeoJSON into `out`, as [`build`] and the GeoJSON
+/// writer would, without making a [`Feature`] per change: in zone id
+/// order, each zone's polygon as rendered once for every layer
+/// ([`Snapshot::zone_geometry_json`]).
+///
+/// # Errors
+///
+/// I/O errors of `out` (and an error if a change names a zone the project
+/// does not have).
+pub fn render<W: Write>(
+    s: &Snapshot<'_>,
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+    out: W,
+) -> std::io::Result<(W, usize)> {
+    let changes = zone_changes(s);
+    let mut features = changes
+        .par_iter()
+        .map(|c| ChangeFeature::new(s, c))
+        .collect::<Result<Vec<_>>>()
+        .map_err(std::io::Error::other)?;
+    features.par_sort_by(|a, b| natural_cmp(&a.zone.id, &b.zone.id));
+    render_runs(&features, meta, precision, flavor, out, |fw, f| {
+        let geometry = s.zone_geometry_json(f.change.zone, precision).unwrap_or_default();
+        fw.write_rendered(&f.zone.id, &geometry, f.entries(s).into_vec())
     })
+}
+
+/// A change as its feature shows it. The layer's features and its GeoJSON
+/// rendered from the model both take their properties from
+/// [`ChangeFeature::entries`].
+#[derive(Debug)]
+struct ChangeFeature<'c, 'a> {
+    change: &'c ZoneChange<'a>,
+    zone: &'a Zone,
+    from_force: Option<String>,
+    to_force: Option<String>,
+    date: String,
+    fill: String,
+}
+
+impl<'c, 'a> ChangeFeature<'c, 'a> {
+    fn new(s: &Snapshot<'a>, c: &'c ZoneChange<'a>) -> Result<Self> {
+        let p: &'a Project = s.project;
+        let zone = p
+            .zones
+            .get(c.zone)
+            .ok_or_else(|| Error::internal(format!("change of unknown zone {}", c.zone)))?;
+        let force = |r: Option<&ControlRow>| r.map(|r| force_key(r, &p.forces));
+        Ok(ChangeFeature {
+            change: c,
+            zone,
+            from_force: force(c.from),
+            to_force: force(c.to),
+            date: c.date.to_iso(),
+            fill: state_color(c.to, &p.forces),
+        })
+    }
+
+    /// The properties in output order.
+    fn entries<'s>(&'s self, s: &Snapshot<'_>) -> Props<'s> {
+        let text = |v: Option<&'a str>| v.map_or(PropValue::Null, PropValue::Str);
+        let owned = |v: Option<&'s str>| v.map_or(PropValue::Null, PropValue::Str);
+        let c = self.change;
+        let mut props = Props::with_capacity(12);
+        props.push("zone", PropValue::Str(&self.zone.id));
+        props.push("name", PropValue::Str(&self.zone.name));
+        props.push("from_force", owned(self.from_force.as_deref()));
+        props.push("from_status", text(c.from.map(|r| r.status.as_str())));
+        props.push("to_force", owned(self.to_force.as_deref()));
+        props.push("to_status", text(c.to.map(|r| r.status.as_str())));
+        props.push("date", PropValue::Str(&self.date));
+        props.push("source", text(c.to.and_then(|r| r.source.as_deref())));
+        props.push("area_km2", measure(s.zone_area_km2(c.zone), 4));
+        props.push("fill", PropValue::Str(&self.fill));
+        props
+    }
 }

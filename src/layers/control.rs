@@ -1,13 +1,15 @@
 //! `control.geojson`: one (Multi)Polygon feature per zone with its state as of D.
 
-use super::{round_measure, text_or_null, Feature, Snapshot};
+use super::{measure, render_runs, Feature, Props, Snapshot};
 use crate::error::Result;
-use crate::model::{ControlRow, Force, Status};
+use crate::model::{ControlRow, Force, Moment, Status, Zone};
 use crate::style;
+use crate::write::geojson::{natural_cmp, Flavor, PropValue};
 use geo::GeodesicArea;
 use geographiclib_rs::{capability, Geodesic};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::io::Write;
 
 /// Fill opacity of a zone by status.
 #[must_use]
@@ -53,17 +55,6 @@ pub fn state_color(row: Option<&ControlRow>, forces: &[Force]) -> String {
             .first()
             .and_then(|f| forces.get(*f))
             .map_or_else(|| style::unknown_color().to_ascii_lowercase(), |f| f.color.clone()),
-    }
-}
-
-/// Insert the extra columns of a control row (`url`, analyst fields …),
-/// carried through as text; empty cells become null. Existing keys win.
-pub fn carry_extra(props: &mut Map<String, Value>, row: Option<&ControlRow>) {
-    for (k, v) in row.map(|r| r.extra.as_slice()).unwrap_or_default() {
-        if !k.is_empty() && !props.contains_key(k) {
-            let value = if v.is_empty() { Value::Null } else { Value::String(v.clone()) };
-            props.insert(k.clone(), value);
-        }
     }
 }
 
@@ -252,52 +243,116 @@ fn ring_edges(
 ///
 /// None in practice; the signature matches the other layers.
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    let p = s.project;
-    // per-zone work (geodesic area above all) runs in parallel, order kept
-    let out = p.zones.par_iter().enumerate().map(|(i, zone)| {
-        let state = s.history.state_as_of(i, &s.as_of);
-        let mut props = Map::with_capacity(16 + zone.properties.len());
-        props.insert("zone".into(), Value::String(zone.id.clone()));
-        props.insert("name".into(), Value::String(zone.name.clone()));
-        props.insert(
-            "force".into(),
-            state.map_or(Value::Null, |r| Value::String(force_key(r, &p.forces))),
-        );
-        props.insert(
-            "force_name".into(),
-            state.map_or(Value::Null, |r| Value::String(force_name(r, &p.forces))),
-        );
-        props.insert(
-            "status".into(),
-            state.map_or(Value::Null, |r| Value::String(r.status.to_string())),
-        );
-        props
-            .insert("since".into(), state.map_or(Value::Null, |r| Value::String(r.since.to_iso())));
-        props.insert(
-            "until".into(),
-            state.and_then(|r| r.until.as_ref()).map_or(Value::Null, |u| Value::String(u.to_iso())),
-        );
-        props.insert("source".into(), text_or_null(state.and_then(|r| r.source.as_deref())));
-        props.insert("note".into(), text_or_null(state.and_then(|r| r.note.as_deref())));
-        carry_extra(&mut props, state);
-        let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
-        props.insert("area_km2".into(), round_measure(s.zone_area_km2(i), 4));
-        for (k, v) in &zone.properties {
-            props.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        let color = state_color(state, &p.forces);
-        props.insert("fill".into(), Value::String(color));
-        props
-            .insert("fill-opacity".into(), round_measure(fill_opacity(state.map(|r| r.status)), 2));
-        props.insert("stroke".into(), Value::String("#333333".into()));
-        props.insert("stroke-width".into(), Value::from(1));
-        Feature {
-            id: zone.id.clone(),
+    // per-zone work runs in parallel, order kept
+    let out = (0..s.project.zones.len()).into_par_iter().filter_map(|i| {
+        let f = ZoneFeature::new(s, i)?;
+        let geometry = s.zone_geometry(i).unwrap_or(&f.zone.geometry);
+        Some(Feature {
+            id: f.zone.id.clone(),
             geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
-            properties: props,
-        }
+            properties: f.entries(s).to_map(),
+        })
     });
     Ok(out.collect())
+}
+
+/// Write the layer as GeoJSON into `out`, as [`build`] and the GeoJSON
+/// writer would, without making a [`Feature`] per zone: zones in id
+/// order, rendered in parallel runs, each zone's polygon rendered once for
+/// every layer that shows it ([`Snapshot::zone_geometry_json`]).
+///
+/// # Errors
+///
+/// I/O errors of `out`.
+pub fn render<W: Write>(
+    s: &Snapshot<'_>,
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+    out: W,
+) -> std::io::Result<(W, usize)> {
+    let zones = &s.project.zones;
+    let mut order: Vec<usize> = (0..zones.len()).collect();
+    order.par_sort_by(|a, b| {
+        let id = |i: &usize| zones.get(*i).map_or("", |z| z.id.as_str());
+        natural_cmp(id(a), id(b))
+    });
+    let features: Vec<ZoneFeature<'_>> =
+        order.into_par_iter().filter_map(|i| ZoneFeature::new(s, i)).collect();
+    render_runs(&features, meta, precision, flavor, out, |fw, f| {
+        let geometry = s.zone_geometry_json(f.index, precision).unwrap_or_default();
+        fw.write_rendered(&f.zone.id, &geometry, f.entries(s).into_vec())
+    })
+}
+
+/// A zone as its control feature shows it: what is computed once, and the
+/// rest borrowed from the model. The layer's features and its GeoJSON
+/// rendered from the model both take their properties from
+/// [`ZoneFeature::entries`].
+#[derive(Debug)]
+struct ZoneFeature<'a> {
+    index: usize,
+    zone: &'a Zone,
+    /// The control row in effect at D.
+    state: Option<&'a ControlRow>,
+    force: Option<String>,
+    force_name: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    fill: String,
+}
+
+impl<'a> ZoneFeature<'a> {
+    fn new(s: &Snapshot<'a>, index: usize) -> Option<Self> {
+        let p = s.project;
+        let zone = p.zones.get(index)?;
+        let state = s.history.state_as_of(index, &s.as_of);
+        Some(ZoneFeature {
+            index,
+            zone,
+            state,
+            force: state.map(|r| force_key(r, &p.forces)),
+            force_name: state.map(|r| force_name(r, &p.forces)),
+            since: state.map(|r| r.since.to_iso()),
+            until: state.and_then(|r| r.until.as_ref()).map(Moment::to_iso),
+            fill: state_color(state, &p.forces),
+        })
+    }
+
+    /// The properties in output order: the state's, the control row's
+    /// extra columns (text; empty cells null) where a name is not taken,
+    /// the area, the zone's own properties where a name is not taken, then
+    /// the style (which replaces any value of the same name in its place).
+    fn entries(&self, s: &Snapshot<'_>) -> Props<'_> {
+        let text = |v: Option<&'a str>| v.map_or(PropValue::Null, PropValue::Str);
+        let (zone, r) = (self.zone, self.state);
+        let mut props = Props::with_capacity(16 + zone.properties.len());
+        props.push("zone", PropValue::Str(&zone.id));
+        props.push("name", PropValue::Str(&zone.name));
+        props.push("force", self.force.as_deref().map_or(PropValue::Null, PropValue::Str));
+        props
+            .push("force_name", self.force_name.as_deref().map_or(PropValue::Null, PropValue::Str));
+        props.push("status", text(r.map(|r| r.status.as_str())));
+        props.push("since", self.since.as_deref().map_or(PropValue::Null, PropValue::Str));
+        props.push("until", self.until.as_deref().map_or(PropValue::Null, PropValue::Str));
+        props.push("source", text(r.and_then(|r| r.source.as_deref())));
+        props.push("note", text(r.and_then(|r| r.note.as_deref())));
+        for (k, v) in r.map(|r| r.extra.as_slice()).unwrap_or_default() {
+            if !k.is_empty() {
+                let value = if v.is_empty() { PropValue::Null } else { PropValue::Str(v) };
+                props.or_insert(k, value);
+            }
+        }
+        props.insert("area_km2", measure(s.zone_area_km2(self.index), 4));
+        for (k, v) in &zone.properties {
+            props.or_insert(k, PropValue::Json(v));
+        }
+        props.insert("fill", PropValue::Str(&self.fill));
+        props.insert("fill-opacity", measure(fill_opacity(r.map(|r| r.status)), 2));
+        props.insert("stroke", PropValue::Str("#333333"));
+        props.insert("stroke-width", PropValue::Int(1));
+        props
+    }
 }
 
 #[cfg(test)]

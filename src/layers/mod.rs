@@ -35,8 +35,14 @@ use crate::history::History;
 use crate::model::Moment;
 use crate::project::{Project, Since};
 use crate::topology::Topology;
+use crate::write::geojson::{
+    multi_polygon_json, write_fragments, FeatureWriter, Flavor, PropValue,
+};
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::io::Write;
 use std::sync::OnceLock;
 
 /// One output feature: a stable id, a geometry in WGS84 and ordered properties.
@@ -104,11 +110,15 @@ impl LayerKind {
 
     /// Whether GeoJSON renders this layer straight from the model (see
     /// [`LayerKind::render_geojson`]) rather than from built features:
-    /// the layers that grow with the data (a country's incidents, a
-    /// feature per control period).
+    /// the layers with a feature per zone, per control period or per
+    /// incident, which would otherwise make a property map for each (and
+    /// copy a zone's polygon into each).
     #[must_use]
     pub fn renders_from_model(self) -> bool {
-        matches!(self, LayerKind::Incidents | LayerKind::Timeline)
+        matches!(
+            self,
+            LayerKind::Control | LayerKind::Changes | LayerKind::Incidents | LayerKind::Timeline
+        )
     }
 
     /// Write this layer as GeoJSON straight from the model, byte for byte
@@ -128,6 +138,8 @@ impl LayerKind {
         out: W,
     ) -> Option<std::io::Result<(W, usize)>> {
         match self {
+            LayerKind::Control => Some(control::render(snapshot, meta, precision, flavor, out)),
+            LayerKind::Changes => Some(changes::render(snapshot, meta, precision, flavor, out)),
             LayerKind::Incidents => Some(incidents::render(snapshot, meta, precision, flavor, out)),
             LayerKind::Timeline => Some(timeline::render(snapshot, meta, precision, flavor, out)),
             _ => None,
@@ -166,6 +178,9 @@ pub struct Snapshot<'a> {
     topology: OnceLock<Topology>,
     simplified: OnceLock<Vec<MultiPolygon<f64>>>,
     areas: OnceLock<Vec<f64>>,
+    /// Each zone as drawn, rendered as GeoJSON at the project's precision
+    /// by the first layer that writes it.
+    zone_json: Vec<OnceLock<String>>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -203,6 +218,7 @@ impl<'a> Snapshot<'a> {
             topology: OnceLock::new(),
             simplified: OnceLock::new(),
             areas: OnceLock::new(),
+            zone_json: project.zones.iter().map(|_| OnceLock::new()).collect(),
         })
     }
 
@@ -230,6 +246,30 @@ impl<'a> Snapshot<'a> {
         } else {
             self.project.zones.get(i).map(|z| &z.geometry)
         }
+    }
+
+    /// Zone `i` as drawn ([`Snapshot::zone_geometry`]) rendered as GeoJSON
+    /// at `precision`, for [`FeatureWriter::write_rendered`]: at the
+    /// project's precision, once per zone (the control, changes and
+    /// timeline layers all show it).
+    #[must_use]
+    pub fn zone_geometry_json(&self, i: usize, precision: u8) -> Option<Cow<'_, str>> {
+        let render = || {
+            let geometry = match self.zone_geometry(i) {
+                Some(g) => g,
+                None => &self.project.zones.get(i)?.geometry,
+            };
+            Some(multi_polygon_json(geometry, precision))
+        };
+        if precision != self.project.settings.precision {
+            return render().map(Cow::Owned);
+        }
+        let cell = self.zone_json.get(i)?;
+        if let Some(json) = cell.get() {
+            return Some(Cow::Borrowed(json));
+        }
+        let json = render()?;
+        Some(Cow::Borrowed(cell.get_or_init(|| json)))
     }
 
     /// The geodesic area in km² of zone `i` as drawn ([`Snapshot::zone_geometry`]),
@@ -296,14 +336,93 @@ impl<'a> Snapshot<'a> {
     }
 }
 
+/// Write `items`, in the order given, as one GeoJSON collection (or
+/// sequence) into `out`: runs of them are rendered in parallel by `write`
+/// and appended in order. Gives back `out` and the number of features.
+///
+/// # Errors
+///
+/// I/O errors of `out`.
+pub(crate) fn render_runs<T: Sync, W: Write>(
+    items: &[T],
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+    out: W,
+    write: impl Fn(&mut FeatureWriter<Vec<u8>>, &T) -> std::io::Result<()> + Sync,
+) -> std::io::Result<(W, usize)> {
+    /// Items per run rendered on one thread.
+    const RUN: usize = 2048;
+    let fragments = items
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+            for item in run {
+                write(&mut fw, item)?;
+            }
+            Ok(fw.into_fragment())
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let count = fragments.iter().map(|(_, n)| n).sum();
+    Ok((write_fragments(out, &fragments, meta, precision, flavor)?, count))
+}
+
+/// Properties in output order, gathered as a JSON object map gathers them:
+/// [`Props::insert`] replaces the value of a name already there in its
+/// place, [`Props::or_insert`] adds only a name not there yet. A layer that
+/// renders from the model and builds features takes both from one list.
+#[derive(Debug, Default)]
+pub(crate) struct Props<'a>(Vec<(&'a str, PropValue<'a>)>);
+
+impl<'a> Props<'a> {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Props(Vec::with_capacity(n))
+    }
+
+    /// Add a name known not to be there yet.
+    pub(crate) fn push(&mut self, name: &'a str, value: PropValue<'a>) {
+        self.0.push((name, value));
+    }
+
+    pub(crate) fn insert(&mut self, name: &'a str, value: PropValue<'a>) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some(taken) => taken.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    pub(crate) fn or_insert(&mut self, name: &'a str, value: PropValue<'a>) {
+        if !self.0.iter().any(|(k, _)| *k == name) {
+            self.0.push((name, value));
+        }
+    }
+
+    /// The properties as a feature's map.
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
+        self.0.iter().map(|(k, v)| ((*k).to_string(), v.to_value())).collect()
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<(&'a str, PropValue<'a>)> {
+        self.0
+    }
+}
+
+/// A derived measure (area, length) rounded for output, as
+/// [`round_measure`] rounds it.
+#[must_use]
+pub(crate) fn measure(v: f64, decimals: i32) -> PropValue<'static> {
+    let f = 10f64.powi(decimals);
+    let rounded = (v * f).round() / f + 0.0;
+    if rounded.is_finite() {
+        PropValue::Float(rounded)
+    } else {
+        PropValue::Null
+    }
+}
+
 /// Round a derived measure (area, length) for output.
 #[must_use]
 pub fn round_measure(v: f64, decimals: i32) -> Value {
     let f = 10f64.powi(decimals);
     serde_json::Number::from_f64((v * f).round() / f + 0.0).map_or(Value::Null, Value::Number)
-}
-
-/// Text value or null.
-pub(crate) fn text_or_null(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_string()))
 }

@@ -9,13 +9,14 @@
 //! The layer is the largest a zone project has (a feature per period, each
 //! with its zone's polygon), so GeoJSON is rendered straight from the model
 //! ([`render`](crate::layers::timeline::render)) rather than from [`Feature`](crate::layers::Feature)s; both ways take their
-//! properties from one `PeriodFeature::entries`.
+//! properties from one `PeriodFeature::entries`, as the control and changes
+//! layers do from theirs.
 
 use super::control::{force_key, force_name, state_color};
-use super::{Feature, Snapshot};
+use super::{render_runs, Feature, Props, Snapshot};
 use crate::error::Result;
 use crate::model::{ControlRow, Moment, Zone};
-use crate::write::geojson::{natural_cmp, write_fragments, FeatureWriter, Flavor, PropValue};
+use crate::write::geojson::{natural_cmp, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -29,14 +30,10 @@ use std::io::Write;
 pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
     let out: Vec<Feature> = periods(s)
         .into_par_iter()
-        .map(|f| {
-            let properties: Map<String, Value> =
-                f.entries().into_iter().map(|(k, v)| (k.to_string(), v.to_value())).collect();
-            Feature {
-                geometry: Some(geo::Geometry::MultiPolygon(f.geometry.clone())),
-                properties,
-                id: f.id,
-            }
+        .map(|f| Feature {
+            geometry: Some(geo::Geometry::MultiPolygon(f.geometry.clone())),
+            properties: f.entries().to_map(),
+            id: f.id,
         })
         .collect();
     Ok(out)
@@ -44,7 +41,8 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
 
 /// Write the layer as GeoJSON into `out`, as [`build`] and the GeoJSON
 /// writer would, without making a [`Feature`] per period: runs of periods
-/// are rendered in parallel, and a zone's polygon once per run.
+/// are rendered in parallel, and each zone's polygon once for every layer
+/// that shows it ([`Snapshot::zone_geometry_json`]).
 ///
 /// # Errors
 ///
@@ -58,28 +56,11 @@ pub fn render<W: Write>(
 ) -> std::io::Result<(W, usize)> {
     let mut all = periods(s);
     all.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let fragments = all
-        .par_chunks(RUN)
-        .map(|run| {
-            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            let mut previous: Option<usize> = None;
-            for f in run {
-                if previous == Some(f.zone_index) {
-                    fw.write_with_last_geometry(&f.id, f.entries())?;
-                } else {
-                    let geometry = geo::Geometry::MultiPolygon(f.geometry.clone());
-                    fw.write_parts(&f.id, Some(&geometry), f.entries())?;
-                }
-                previous = Some(f.zone_index);
-            }
-            Ok(fw.into_fragment())
-        })
-        .collect::<std::io::Result<Vec<_>>>()?;
-    Ok((write_fragments(out, &fragments, meta, precision, flavor)?, all.len()))
+    render_runs(&all, meta, precision, flavor, out, |fw, f| {
+        let geometry = s.zone_geometry_json(f.zone_index, precision).unwrap_or_default();
+        fw.write_rendered(&f.id, &geometry, f.entries().into_vec())
+    })
 }
-
-/// Periods per piece rendered on one thread.
-const RUN: usize = 2048;
 
 /// A period of a zone as its feature shows it: what is computed once,
 /// and the rest borrowed from the model.
@@ -95,7 +76,7 @@ struct PeriodFeature<'a> {
     row: &'a ControlRow,
     force: String,
     force_name: String,
-    status: String,
+    status: &'static str,
     start: String,
     end: Option<String>,
     fill: String,
@@ -106,31 +87,27 @@ impl PeriodFeature<'_> {
     /// row's extra columns (`url`, analyst fields …) as text with empty
     /// cells null, where a name already taken keeps its first place; `fill`
     /// last unless an extra column took its place.
-    fn entries(&self) -> Vec<(&str, PropValue<'_>)> {
+    fn entries(&self) -> Props<'_> {
         fn text(s: Option<&str>) -> PropValue<'_> {
             s.map_or(PropValue::Null, PropValue::Str)
         }
         let r = self.row;
-        let mut props: Vec<(&str, PropValue<'_>)> = vec![
-            ("zone", PropValue::Str(&self.zone.id)),
-            ("name", PropValue::Str(&self.zone.name)),
-            ("force", PropValue::Str(&self.force)),
-            ("force_name", PropValue::Str(&self.force_name)),
-            ("status", PropValue::Str(&self.status)),
-            ("start", PropValue::Str(&self.start)),
-            ("end", text(self.end.as_deref())),
-            ("source", text(r.source.as_deref())),
-            ("note", text(r.note.as_deref())),
-        ];
+        let mut props = Props::with_capacity(10 + r.extra.len());
+        props.push("zone", PropValue::Str(&self.zone.id));
+        props.push("name", PropValue::Str(&self.zone.name));
+        props.push("force", PropValue::Str(&self.force));
+        props.push("force_name", PropValue::Str(&self.force_name));
+        props.push("status", PropValue::Str(self.status));
+        props.push("start", PropValue::Str(&self.start));
+        props.push("end", text(self.end.as_deref()));
+        props.push("source", text(r.source.as_deref()));
+        props.push("note", text(r.note.as_deref()));
         for (k, v) in &r.extra {
-            if !k.is_empty() && !props.iter().any(|(name, _)| name == k) {
-                props.push((k, if v.is_empty() { PropValue::Null } else { PropValue::Str(v) }));
+            if !k.is_empty() {
+                props.or_insert(k, if v.is_empty() { PropValue::Null } else { PropValue::Str(v) });
             }
         }
-        match props.iter_mut().find(|(name, _)| *name == "fill") {
-            Some(taken) => taken.1 = PropValue::Str(&self.fill),
-            None => props.push(("fill", PropValue::Str(&self.fill))),
-        }
+        props.insert("fill", PropValue::Str(&self.fill));
         props
     }
 }
@@ -156,7 +133,7 @@ fn periods<'a>(s: &'a Snapshot<'_>) -> Vec<PeriodFeature<'a>> {
                         geometry,
                         force: force_key(r, &p.forces),
                         force_name: force_name(r, &p.forces),
-                        status: r.status.to_string(),
+                        status: r.status.as_str(),
                         start: period.start.to_iso(),
                         end: period.end.map(Moment::to_iso),
                         fill: state_color(Some(r), &p.forces),

@@ -8,7 +8,7 @@
 //! for inputs of any size; it must be [`finish`](FeatureWriter::finish)ed.
 
 use crate::layers::Feature;
-use geo::{Coord, Geometry, LineString, Polygon};
+use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -294,10 +294,26 @@ impl<W: Write> FeatureWriter<W> {
             Some(g) => {
                 self.geometry.clear();
                 push_geometry(&mut self.geometry, g, self.precision);
-                self.write_feature(id, true, properties)
+                self.write_with_last_geometry(id, properties)
             }
-            None => self.write_feature(id, false, properties),
+            None => self.write_feature(id, None, properties),
         }
+    }
+
+    /// Write one feature whose geometry is rendered already
+    /// ([`geometry_json`] at this writer's precision): a geometry several
+    /// features or layers show is rendered once.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors of the underlying writer.
+    pub fn write_rendered<'p, K: PropKey + 'p>(
+        &mut self,
+        id: &str,
+        geometry: &str,
+        properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
+    ) -> io::Result<()> {
+        self.write_feature(id, Some(geometry), properties)
     }
 
     /// Write one feature with the geometry of the last feature written
@@ -311,13 +327,16 @@ impl<W: Write> FeatureWriter<W> {
         id: &str,
         properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
     ) -> io::Result<()> {
-        self.write_feature(id, true, properties)
+        let geometry = std::mem::take(&mut self.geometry);
+        let written = self.write_feature(id, Some(&geometry), properties);
+        self.geometry = geometry;
+        written
     }
 
     fn write_feature<'p, K: PropKey + 'p>(
         &mut self,
         id: &str,
-        with_geometry: bool,
+        geometry: Option<&str>,
         properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
     ) -> io::Result<()> {
         if !self.fragment {
@@ -333,11 +352,7 @@ impl<W: Write> FeatureWriter<W> {
         self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
         push_str(&mut self.buf, id);
         self.buf.extend_from_slice(b",\"geometry\":");
-        if with_geometry {
-            self.buf.extend_from_slice(self.geometry.as_bytes());
-        } else {
-            self.buf.extend_from_slice(b"null");
-        }
+        self.buf.extend_from_slice(geometry.map_or(&b"null"[..], str::as_bytes));
         self.buf.extend_from_slice(b",\"properties\":{");
         for (i, (k, v)) in properties.into_iter().enumerate() {
             if i > 0 {
@@ -623,24 +638,7 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
             &Geometry::MultiPolygon(geo::MultiPolygon(vec![p.clone()])),
             precision,
         ),
-        Geometry::MultiPolygon(mp) => {
-            let polys: Vec<Polygon<f64>> =
-                mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
-            if let [one] = polys.as_slice() {
-                buf.push_str("{\"type\":\"Polygon\",\"coordinates\":");
-                push_polygon(buf, one);
-            } else {
-                buf.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
-                for (i, p) in polys.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(',');
-                    }
-                    push_polygon(buf, p);
-                }
-                buf.push(']');
-            }
-            buf.push('}');
-        }
+        Geometry::MultiPolygon(mp) => push_multi_polygon(buf, mp, precision),
         Geometry::GeometryCollection(gc) => {
             buf.push_str("{\"type\":\"GeometryCollection\",\"geometries\":[");
             for (i, g) in gc.0.iter().enumerate() {
@@ -659,6 +657,43 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
         }
         Geometry::Triangle(t) => push_geometry(buf, &Geometry::Polygon(t.to_polygon()), precision),
     }
+}
+
+/// A geometry as GeoJSON, as the writer renders it at `precision`: for a
+/// geometry several features or layers show, rendered once and written
+/// with [`FeatureWriter::write_rendered`].
+#[must_use]
+pub fn geometry_json(g: &Geometry<f64>, precision: u8) -> String {
+    let mut buf = String::new();
+    push_geometry(&mut buf, g, precision);
+    buf
+}
+
+/// A multipolygon as GeoJSON, as [`geometry_json`] renders it.
+#[must_use]
+pub fn multi_polygon_json(mp: &MultiPolygon<f64>, precision: u8) -> String {
+    let mut buf = String::new();
+    push_multi_polygon(&mut buf, mp, precision);
+    buf
+}
+
+fn push_multi_polygon(buf: &mut String, mp: &MultiPolygon<f64>, precision: u8) {
+    let polys: Vec<Polygon<f64>> =
+        mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
+    if let [one] = polys.as_slice() {
+        buf.push_str("{\"type\":\"Polygon\",\"coordinates\":");
+        push_polygon(buf, one);
+    } else {
+        buf.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
+        for (i, p) in polys.iter().enumerate() {
+            if i > 0 {
+                buf.push(',');
+            }
+            push_polygon(buf, p);
+        }
+        buf.push(']');
+    }
+    buf.push('}');
 }
 
 #[cfg(test)]

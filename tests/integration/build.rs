@@ -207,12 +207,15 @@ fn incidents_rendered_from_the_model_match_the_feature_path() {
 }
 
 #[test]
-fn timeline_rendered_from_the_model_matches_the_feature_path() {
-    // `--format geojson` renders the timeline straight from the model; with
-    // another format it is built as features. Same bytes either way, with
-    // ids whose natural order is not their zones' order (`a` < `a-1` but
-    // `a-1/…` < `a/…`), lapsed claims, open periods, and extra control
-    // columns named like the layer's own properties (`name`, `fill`).
+#[allow(clippy::too_many_lines)]
+fn layers_rendered_from_the_model_match_the_feature_path() {
+    // `--format geojson` renders the control, changes and timeline layers
+    // straight from the model; with another format they are built as
+    // features. Same bytes either way, with ids whose natural order is not
+    // their zones' order (`a` < `a-1` but `a-1/…` < `a/…`), lapsed claims,
+    // open periods, extra control columns named like the layers' own
+    // properties (`name`, `fill`, `area_km2`), and zone properties that
+    // collide with both.
     let w = Workdir::new();
     let square = |x: f64| {
         format!("[[[{x},36.0],[{},36.0],[{},36.01],[{x},36.01],[{x},36.0]]]", x + 0.01, x + 0.01)
@@ -222,8 +225,13 @@ fn timeline_rendered_from_the_model_matches_the_feature_path() {
         .enumerate()
         .map(|(i, id)| {
             let x = 41.0 + 0.01 * i as f64;
+            let more = if *id == "a" {
+                r##","fill":"#000000","population":12,"url":"zone-url","stroke":"red""##
+            } else {
+                ""
+            };
             format!(
-                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"Zone {id}"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"Zone {id}"{more}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
                 square(x)
             )
         })
@@ -234,26 +242,68 @@ fn timeline_rendered_from_the_model_matches_the_feature_path() {
     );
     w.write(
         "p/control.csv",
-        "zone,force,since,until,status,source,note,fill,name,url\n\
-         a,saa,2020-01-01,,held,,,#123456,shadow,https://example.org/a\n\
-         a,sdf,2021-03-04,2021-05-01,held,Src,a note,,,\n\
-         a-1,sdf,2020-01-01,,contested,,,,,\n\
-         a9,saa,2019-12-31,2020-02-01,,,,red,,\n\
-         a10,saa,2020-01-01,,held,,,,x,\n\
-         a10,sdf,2020-06-01,,held,,,,,\n\
-         b,saa|sdf,2020-01-01,,contested,,,,,\n",
+        "zone,force,since,until,status,source,note,fill,name,url,area_km2\n\
+         a,saa,2020-01-01,,held,,,#123456,shadow,https://example.org/a,9\n\
+         a,sdf,2021-03-04,2021-05-01,held,Src,a note,,,,\n\
+         a-1,sdf,2020-01-01,,contested,,,,,,\n\
+         a9,saa,2019-12-31,2020-02-01,,,,red,,,\n\
+         a10,saa,2020-01-01,,held,,,,x,,\n\
+         a10,sdf,2020-06-01,,held,,,,,,\n\
+         b,saa|sdf,2020-01-01,,contested,,,,,,\n",
     );
     w.write("p/frontline.toml", "zones = \"zones.geojson\"\nzone_key = \"id\"\ncontrol = \"control.csv\"\nincidents = \"none.csv\"\n");
-    for (formats, out) in [("geojson,geojsonseq", "direct"), ("geojson,geojsonseq,qml", "features")]
-    {
-        let o = w.run(&["build", "p", "--format", formats, "--out", out]);
-        assert!(o.status.success(), "{:?}", text(&o));
+    for since in ["all", "2020-03-01"] {
+        for (formats, out) in
+            [("geojson,geojsonseq", "direct"), ("geojson,geojsonseq,qml", "features")]
+        {
+            let out = format!("{out}-{since}");
+            let o = w.run(&["build", "p", "--format", formats, "--since", since, "--out", &out]);
+            assert!(o.status.success(), "{:?}", text(&o));
+        }
+        for layer in ["control", "changes", "timeline"] {
+            for ext in ["geojson", "geojsonseq"] {
+                let f = format!("{layer}.{ext}");
+                let direct = w.read(&format!("direct-{since}/{f}"));
+                let features = w.read(&format!("features-{since}/{f}"));
+                assert!(direct == features, "{f} differs:\n{direct}\n{features}");
+            }
+        }
     }
-    for f in ["timeline.geojson", "timeline.geojsonseq"] {
-        let (direct, features) = (w.read(&format!("direct/{f}")), w.read(&format!("features/{f}")));
-        assert!(direct == features, "{f} differs:\n{direct}\n{features}");
-    }
-    let timeline = layer(&w, "direct/timeline.geojson");
+    let changes = layer(&w, "direct-2020-03-01/changes.geojson");
+    let ids_changed: Vec<&str> =
+        changes["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids_changed, ["a", "a10"]);
+    assert_eq!(feature(&changes, "a10")["properties"]["from_force"], "saa");
+    let control = layer(&w, "direct-all/control.geojson");
+    let a = &feature(&control, "a")["properties"];
+    let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+    // an extra column keeps its place unless a property of the layer's own
+    // takes it; the zone's own properties come after them (as the zone
+    // reader keeps them); the style takes the place of a name already there
+    assert_eq!(
+        keys,
+        [
+            "zone",
+            "name",
+            "force",
+            "force_name",
+            "status",
+            "since",
+            "until",
+            "source",
+            "note",
+            "fill",
+            "url",
+            "area_km2",
+            "stroke",
+            "population",
+            "fill-opacity",
+            "stroke-width"
+        ]
+    );
+    assert!(a["area_km2"].as_f64().is_some_and(|km2| km2 > 1.0), "{a}");
+    assert_eq!(a["stroke"], "#333333");
+    let timeline = layer(&w, "direct-all/timeline.geojson");
     let ids: Vec<&str> = timeline["features"]
         .as_array()
         .unwrap()
@@ -289,7 +339,8 @@ fn timeline_rendered_from_the_model_matches_the_feature_path() {
             "source",
             "note",
             "fill",
-            "url"
+            "url",
+            "area_km2"
         ]
     );
     assert_eq!(first["name"], "Zone a");
