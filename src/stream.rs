@@ -371,16 +371,19 @@ struct Rows<'r, 'a> {
 
 impl Rows<'_, '_> {
     /// Write one record as a feature, or report it and count it skipped.
+    /// `line` gives the record's line; it is asked only when needed (a
+    /// problem, an id made from the line): counting lines costs.
     fn write<W: Write>(
         &self,
         rec: &Text<'_>,
-        line: u64,
+        mut line: impl FnMut() -> u64,
         fw: &mut FeatureWriter<W>,
         report: &mut StreamReport,
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
         let reader = self.reader;
         if let Some(extra) = ragged(rec, self.width) {
+            let line = line();
             emit(
                 Diagnostic::error(
                     Location::Record { path: reader.path.to_path_buf(), line },
@@ -394,14 +397,20 @@ impl Rows<'_, '_> {
             return Ok(());
         }
         let mut diags = Diagnostics::new();
-        let Some(at) = reader.locate(rec, line, &mut diags) else {
+        let mut located = reader.locate(rec, 0, &mut diags);
+        if !diags.is_empty() {
+            // a problem: read the record again, on its line
+            diags = Diagnostics::new();
+            located = reader.locate(rec, line(), &mut diags);
+        }
+        let Some(at) = located else {
             for d in diags.iter() {
                 emit(d.clone(), report, events);
             }
             report.skipped += 1;
             return Ok(());
         };
-        let id = reader.id(rec, line);
+        let id = reader.id_with(rec, line);
         let kind = self.schema.kind(rec);
         let tags = self.tagger.tag(&at.date, at.point, at.precision, at.place_zone, kind);
         let tag_values = tags.entries();
@@ -447,11 +456,13 @@ impl Rows<'_, '_> {
             let start = at;
             let Some(end) = parser.next(text, at) else { break };
             at = end;
-            let line = lines.line_at(text, start);
             match parser.record() {
                 Ok(rec) if rec.is_blank() => {}
-                Ok(rec) => self.write(&rec, line, &mut fw, report, diags)?,
+                Ok(rec) => {
+                    self.write(&rec, || lines.line_at(text, start), &mut fw, report, diags)?;
+                }
                 Err(e) => {
+                    let line = lines.line_at(text, start);
                     emit(not_utf8(self.reader.path, line, e.to_string()), report, diags);
                     report.skipped += 1;
                 }
@@ -687,7 +698,12 @@ impl Parser {
             (self.out.as_slice(), self.ends.get(..self.nends).unwrap_or_default())
         };
         let len = ends.last().map_or(0, |e| *e);
-        let text = std::str::from_utf8(out.get(..len).unwrap_or_default())?;
+        let bytes = out.get(..len).unwrap_or_default();
+        // the SIMD check, and the standard one for the error's position
+        let text = match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => std::str::from_utf8(bytes)?,
+        };
         Ok(Text { text, ends })
     }
 }
@@ -1404,6 +1420,47 @@ mod tests {
                 .map(|d| d.split(':').nth(1).unwrap().parse().unwrap())
                 .collect();
             proptest::prop_assert_eq!(lines, expected);
+        }
+
+        #[test]
+        fn prop_ids_from_lines_count_the_newlines_before_the_row(
+            rows in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY, 0usize..3, 0usize..5), 1..40),
+            block in 1usize..200,
+            piece in 1usize..100,
+            step in 1usize..50,
+        ) {
+            use std::fmt::Write as _;
+            // rows without an id get `row-<line>`; bad rows are reported on their line
+            let mut csv = String::from("id,date,lat,lon,note\n");
+            let (mut ids, mut bad_lines) = (Vec::new(), Vec::new());
+            for (i, (no_id, bad, note, end)) in rows.iter().enumerate() {
+                let line = csv.matches('\n').count() + 1;
+                let id = if *no_id { String::new() } else { format!("r{i}") };
+                if *bad {
+                    bad_lines.push(line);
+                } else {
+                    ids.push(if *no_id { format!("row-{line}") } else { id.clone() });
+                }
+                let lat = if *bad { "95" } else { "37" };
+                let note = ["x", "\"a\nb\"", "\"a\r\nb\""][*note];
+                let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
+                write!(csv, "{id},2021-04-25,{lat},41,{note}{end}").unwrap();
+            }
+            let sizes = Sizes { block, piece, lookahead: 5 };
+            let (text, _, diags) = run_sized(csv.as_bytes(), Flavor::Sequence, sizes, step);
+            let lines: Vec<usize> = diags
+                .iter()
+                .map(|d| d.split(':').nth(1).unwrap().parse().unwrap())
+                .collect();
+            proptest::prop_assert_eq!(lines, bad_lines);
+            let got: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l.trim_start_matches('\u{1e}')).unwrap();
+                    v["id"].as_str().unwrap().to_string()
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, ids);
         }
 
         #[test]

@@ -449,9 +449,15 @@ impl IncidentReader<'_> {
     /// The record's id: the id column, else `row-<line>`.
     #[must_use]
     pub fn id(&self, rec: &impl Fields, line: u64) -> String {
+        self.id_with(rec, || line)
+    }
+
+    /// [`IncidentReader::id`] with the line asked only when the id is made
+    /// from it.
+    pub fn id_with(&self, rec: &impl Fields, line: impl FnOnce() -> u64) -> String {
         match self.columns.id.map(|c| rec.field(c)).filter(|s| !s.is_empty()) {
             Some(id) => id.to_string(),
-            None => format!("row-{line}"),
+            None => format!("row-{}", line()),
         }
     }
 
