@@ -86,10 +86,31 @@ pub fn push_str(buf: &mut Vec<u8>, s: &str) {
     fn escape(b: u8) -> bool {
         b < 0x20 || b == b'"' || b == b'\\'
     }
+    /// Whether any of 16 bytes needs escaping, without a branch per byte
+    /// (the compiler makes vector code of it).
+    fn dirty16(block: [u8; 16]) -> bool {
+        block.iter().fold(false, |bad, b| bad | escape(*b))
+    }
+    /// Whether no byte needs escaping: 16 bytes at a time, the last 16
+    /// (or 8) bytes overlapping those seen.
+    fn clean(bytes: &[u8]) -> bool {
+        let n = bytes.len();
+        let at = |from: usize| bytes.get(from..).unwrap_or_default();
+        if n >= 16 {
+            let blocks = bytes.chunks_exact(16);
+            let last = at(n - 16).try_into().ok();
+            !blocks.map(|b| b.try_into().ok()).chain([last]).any(|b| b.is_none_or(dirty16))
+        } else if n >= 8 {
+            let word = |w: &[u8]| w.get(..8).and_then(|w| w.try_into().ok());
+            let (first, last) = (word(bytes), word(at(n - 8)));
+            !(first.is_none_or(|w| dirty(u64::from_le_bytes(w)))
+                || last.is_none_or(|w| dirty(u64::from_le_bytes(w))))
+        } else {
+            !bytes.iter().any(|b| escape(*b))
+        }
+    }
     let bytes = s.as_bytes();
-    let words = bytes.chunks_exact(8);
-    let clean = !words.remainder().iter().any(|b| escape(*b))
-        && !words.map(|w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))).any(dirty);
+    let clean = clean(bytes);
     buf.reserve(bytes.len() + 2);
     buf.push(b'"');
     if clean {
@@ -716,6 +737,22 @@ mod tests {
         let mut ids = vec!["row-10", "row-9", "b", "a", "2", "10", "01"];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(ids, vec!["01", "2", "10", "a", "b", "row-9", "row-10"]);
+    }
+
+    #[test]
+    fn push_str_finds_one_escape_anywhere() {
+        // the clean check looks at blocks, words and bytes by length: an
+        // escape at every position of every length up to a few blocks
+        for len in 0..70 {
+            for at in 0..len {
+                for c in ['"', '\\', '\n', '\u{1f}', '\0'] {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
+                    let mut buf = Vec::new();
+                    push_str(&mut buf, &s);
+                    assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
+                }
+            }
+        }
     }
 
     proptest::proptest! {
