@@ -414,7 +414,10 @@ impl Rows<'_, '_> {
         let kind = self.schema.kind(rec);
         let tags = self.tagger.tag(&at.date, at.point, at.precision, at.place_zone, kind);
         let tag_values = tags.entries();
-        let props = self.schema.entries(rec, &tag_values);
+        // the coordinates' numbers, parsed once
+        let known = at.columns.map(|(lat, lon)| [(lat, at.point.y()), (lon, at.point.x())]);
+        let known = known.as_ref().map_or(&[][..], |k| &k[..]);
+        let props = self.schema.entries_known(rec, &tag_values, known);
         fw.write_parts(&id, Some(&geo::Geometry::Point(at.point)), props)?;
         report.features += 1;
         Ok(())

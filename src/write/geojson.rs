@@ -88,6 +88,7 @@ pub fn push_str(buf: &mut Vec<u8>, s: &str) {
     }
     /// Whether any of 16 bytes needs escaping, without a branch per byte
     /// (the compiler makes vector code of it).
+    #[inline]
     fn dirty16(block: [u8; 16]) -> bool {
         block.iter().fold(false, |bad, b| bad | escape(*b))
     }
