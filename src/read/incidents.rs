@@ -282,10 +282,9 @@ impl Schema {
         raw: &'r str,
         known: &[(usize, f64)],
     ) -> PropValue<'r> {
-        let numeric = || !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false);
-        let parsed = || known.iter().find(|(c, _)| *c == column).map(|(_, v)| *v);
-        match numeric().then(parsed).flatten() {
-            Some(v) => {
+        let parsed = known.iter().find(|(c, _)| *c == column).map(|(_, v)| *v);
+        match parsed {
+            Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
                 // as `number`: an integer if it reads as one, else the float
                 raw.trim()
                     .parse::<i64>()
@@ -501,19 +500,15 @@ impl IncidentReader<'_> {
     /// The record's id: the id column, else `row-<line>`.
     #[must_use]
     pub fn id(&self, rec: &impl Fields, line: u64) -> String {
-        self.id_with(rec, || line).into_owned()
+        self.id_with(rec, || line)
     }
 
-    /// [`IncidentReader::id`], borrowed from the record when it is the id
-    /// column, with the line asked only when the id is made from it.
-    pub fn id_with<'r>(
-        &self,
-        rec: &'r impl Fields,
-        line: impl FnOnce() -> u64,
-    ) -> std::borrow::Cow<'r, str> {
+    /// [`IncidentReader::id`] with the line asked only when the id is made
+    /// from it.
+    pub fn id_with(&self, rec: &impl Fields, line: impl FnOnce() -> u64) -> String {
         match self.columns.id.map(|c| rec.field(c)).filter(|s| !s.is_empty()) {
-            Some(id) => std::borrow::Cow::Borrowed(id),
-            None => std::borrow::Cow::Owned(format!("row-{}", line())),
+            Some(id) => id.to_string(),
+            None => format!("row-{}", line()),
         }
     }
 
