@@ -286,9 +286,7 @@ impl Schema {
         match parsed {
             Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
                 // as `number`: an integer if it reads as one, else the float
-                raw.trim()
-                    .parse::<i64>()
-                    .map_or_else(|_| PropValue::decimal(raw, v), PropValue::Int)
+                raw.trim().parse::<i64>().map_or(PropValue::Float(v), PropValue::Int)
             }
             _ => self.value(column, raw),
         }

@@ -35,9 +35,6 @@ pub enum PropValue<'a> {
     Int(i64),
     /// A finite float (written as `serde_json` writes it).
     Float(f64),
-    /// A finite float and the text `serde_json` writes for it, known from
-    /// the digits it was read from (see [`PropValue::decimal`]).
-    Decimal(&'a str, f64),
     /// Any JSON value.
     Json(&'a Value),
 }
@@ -50,42 +47,16 @@ impl PropValue<'_> {
             PropValue::Null => Value::Null,
             PropValue::Str(s) => Value::String(s.to_string()),
             PropValue::Int(i) => Value::from(i),
-            PropValue::Float(f) | PropValue::Decimal(_, f) => {
+            PropValue::Float(f) => {
                 serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
             }
             PropValue::Json(v) => v.clone(),
         }
     }
 
-    /// The float `v` read from the text `raw` (by `str::parse`), written
-    /// from `raw` when that is `serde_json`'s text for it: a plain decimal
-    /// of 1 to 3 digits (not starting with 0), a point and 1 to 12 digits,
-    /// trailing zeros dropped down to one. With at most 15 significant
-    /// digits, that decimal is the shortest that reads back as `v`, and
-    /// from 1 up `serde_json` writes it without an exponent. Anything else
-    /// is a [`PropValue::Float`].
-    #[must_use]
-    pub fn decimal(raw: &str, v: f64) -> PropValue<'_> {
-        let digits = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
-        let whole = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-        let (head, rest) = digits.split_at_checked(whole).unwrap_or_default();
-        let Some(fraction) = rest.strip_prefix(b".") else { return PropValue::Float(v) };
-        let plain = (1..=3).contains(&whole)
-            && head.first() != Some(&b'0')
-            && (1..=12).contains(&fraction.len())
-            && fraction.iter().all(u8::is_ascii_digit);
-        if !plain {
-            return PropValue::Float(v);
-        }
-        let zeros = fraction.iter().rev().take_while(|b| **b == b'0').count();
-        let keep = raw.len() - zeros.min(fraction.len() - 1);
-        raw.get(..keep).map_or(PropValue::Float(v), |text| PropValue::Decimal(text, v))
-    }
-
     fn write_to(self, buf: &mut Vec<u8>) -> io::Result<()> {
         match self {
             PropValue::Str(s) => push_str(buf, s),
-            PropValue::Decimal(text, _) => buf.extend_from_slice(text.as_bytes()),
             PropValue::Int(i) => buf.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
             PropValue::Float(f) if f.is_finite() => serde_json::to_writer(&mut *buf, &f)?,
             PropValue::Null | PropValue::Float(_) => buf.extend_from_slice(b"null"),
@@ -920,21 +891,6 @@ mod tests {
             let mut buf = b"x".to_vec();
             push_str(&mut buf, &s);
             proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), format!("x{}", serde_json::to_string(&s).unwrap()));
-        }
-
-        #[test]
-        fn prop_decimals_are_written_as_serde_json_writes_their_float(
-            minus: bool,
-            whole in 0u32..1200,
-            fraction in "[0-9]{0,14}",
-            other in "[-+.0-9e ]{0,12}",
-        ) {
-            for raw in [format!("{}{whole}.{fraction}", if minus { "-" } else { "" }), other.clone()] {
-                let Ok(v) = raw.parse::<f64>() else { continue };
-                let mut buf = Vec::new();
-                PropValue::decimal(&raw, v).write_to(&mut buf).unwrap();
-                proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&v).unwrap(), "{}", raw);
-            }
         }
 
         #[test]
