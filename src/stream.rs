@@ -371,16 +371,19 @@ struct Rows<'r, 'a> {
 
 impl Rows<'_, '_> {
     /// Write one record as a feature, or report it and count it skipped.
+    /// `line` gives the record's line; it is asked only when needed (a
+    /// problem, an id made from the line): counting lines costs.
     fn write<W: Write>(
         &self,
         rec: &Text<'_>,
-        line: u64,
+        mut line: impl FnMut() -> u64,
         fw: &mut FeatureWriter<W>,
         report: &mut StreamReport,
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
         let reader = self.reader;
         if let Some(extra) = ragged(rec, self.width) {
+            let line = line();
             emit(
                 Diagnostic::error(
                     Location::Record { path: reader.path.to_path_buf(), line },
@@ -394,18 +397,27 @@ impl Rows<'_, '_> {
             return Ok(());
         }
         let mut diags = Diagnostics::new();
-        let Some(at) = reader.locate(rec, line, &mut diags) else {
+        let mut located = reader.locate(rec, 0, &mut diags);
+        if !diags.is_empty() {
+            // a problem: read the record again, on its line
+            diags = Diagnostics::new();
+            located = reader.locate(rec, line(), &mut diags);
+        }
+        let Some(at) = located else {
             for d in diags.iter() {
                 emit(d.clone(), report, events);
             }
             report.skipped += 1;
             return Ok(());
         };
-        let id = reader.id(rec, line);
+        let id = reader.id_with(rec, line);
         let kind = self.schema.kind(rec);
         let tags = self.tagger.tag(&at.date, at.point, at.precision, at.place_zone, kind);
         let tag_values = tags.entries();
-        let props = self.schema.entries(rec, &tag_values);
+        // the coordinates' numbers, parsed once
+        let known = at.columns.map(|(lat, lon)| [(lat, at.point.y()), (lon, at.point.x())]);
+        let known = known.as_ref().map_or(&[][..], |k| &k[..]);
+        let props = self.schema.entries_known(rec, &tag_values, known);
         fw.write_parts(&id, Some(&geo::Geometry::Point(at.point)), props)?;
         report.features += 1;
         Ok(())
@@ -439,7 +451,7 @@ impl Rows<'_, '_> {
                 p.reset();
                 p
             }
-            None => Parser::new(Parser::core(self.delimiter), false),
+            None => Parser::new(self.delimiter, false),
         };
         let mut lines = LineCursor::new(line);
         let mut at = 0;
@@ -447,11 +459,13 @@ impl Rows<'_, '_> {
             let start = at;
             let Some(end) = parser.next(text, at) else { break };
             at = end;
-            let line = lines.line_at(text, start);
             match parser.record() {
                 Ok(rec) if rec.is_blank() => {}
-                Ok(rec) => self.write(&rec, line, &mut fw, report, diags)?,
+                Ok(rec) => {
+                    self.write(&rec, || lines.line_at(text, start), &mut fw, report, diags)?;
+                }
                 Err(e) => {
+                    let line = lines.line_at(text, start);
                     emit(not_utf8(self.reader.path, line, e.to_string()), report, diags);
                     report.skipped += 1;
                 }
@@ -561,6 +575,15 @@ struct Parser {
     /// dropped (`csv_core` drops one at the start of what it reads: right
     /// at the start of the stream, wrong at the start of a piece).
     keep_bom: bool,
+    /// The delimiter, for [`split_record`]; `None` when `csv_core` reads
+    /// every record (at the start of the stream, where it drops a
+    /// byte-order mark, or with a delimiter that is a quote or line break).
+    fast: Option<u8>,
+    /// Whether the record read is in `fast_out` and `fast_ends` (read by
+    /// [`split_record`]), not in `out` and `ends`.
+    split: bool,
+    fast_out: Vec<u8>,
+    fast_ends: Vec<usize>,
 }
 
 /// What [`Parser::read`] got to.
@@ -584,14 +607,19 @@ impl Parser {
 
     /// A parser with a fresh `core` at the start of the stream, or of a
     /// piece of it.
-    fn new(core: csv_core::Reader, at_stream_start: bool) -> Self {
+    fn new(delimiter: u8, at_stream_start: bool) -> Self {
+        let odd = matches!(delimiter, b'"' | b'\n' | b'\r');
         Parser {
-            core,
+            core: Parser::core(delimiter),
             out: vec![0; 1024],
             ends: vec![0; 64],
             outlen: 0,
             nends: 0,
             keep_bom: !at_stream_start,
+            fast: (!at_stream_start && !odd).then_some(delimiter),
+            split: false,
+            fast_out: Vec::with_capacity(1024),
+            fast_ends: Vec::with_capacity(64),
         }
     }
 
@@ -630,6 +658,16 @@ impl Parser {
     /// ends (the next record's start), `None` at the end.
     fn next(&mut self, text: &[u8], mut at: usize) -> Option<usize> {
         self.clear();
+        if let Some(delimiter) = self.fast {
+            let (out, ends) = (&mut self.fast_out, &mut self.fast_ends);
+            out.clear();
+            ends.clear();
+            let end = split_record(text, at, delimiter, out, ends);
+            self.split = end.is_some();
+            if end.is_some() {
+                return end;
+            }
+        }
         loop {
             let (parsed, used) = self.read(text.get(at..).unwrap_or_default());
             at += used;
@@ -652,14 +690,75 @@ impl Parser {
     fn clear(&mut self) {
         self.outlen = 0;
         self.nends = 0;
+        self.split = false;
     }
 
     /// The record read, or why it is not UTF-8.
     fn record(&self) -> std::result::Result<Text<'_>, std::str::Utf8Error> {
-        let ends = self.ends.get(..self.nends).unwrap_or_default();
+        let (out, ends) = if self.split {
+            (self.fast_out.as_slice(), self.fast_ends.as_slice())
+        } else {
+            (self.out.as_slice(), self.ends.get(..self.nends).unwrap_or_default())
+        };
         let len = ends.last().map_or(0, |e| *e);
-        let text = std::str::from_utf8(self.out.get(..len).unwrap_or_default())?;
+        let bytes = out.get(..len).unwrap_or_default();
+        // the SIMD check, and the standard one for the error's position
+        let text = match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => std::str::from_utf8(bytes)?,
+        };
         Ok(Text { text, ends })
+    }
+}
+
+/// The record of `text` that `csv_core` reads from `at` (at a record
+/// start, the reader's state being one at a record start), read without
+/// its per-byte automaton for the common forms: fields unquoted, or quoted
+/// from their first byte with `""` for a quote, the record ending in a line
+/// break. Its fields go to `out` (concatenated, unquoted) and where each
+/// ends to `ends`, as `csv_core` gives them; returns where `csv_core` would
+/// stop (just after the first line break byte ending the record). `None`
+/// when the text ends before the record does (a quote left open, no final
+/// line break, nothing but line breaks): `csv_core` reads such a record.
+///
+/// The rules are `csv_core`'s (quoting on, `""` escapes, CRLF mode: `\r`,
+/// `\n` or both end a record; blank lines are skipped; a quote inside an
+/// unquoted field is text; after a closing quote, text up to the next
+/// delimiter or line break is appended to the field).
+fn split_record(
+    text: &[u8],
+    at: usize,
+    delimiter: u8,
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> Option<usize> {
+    let mut pos = at + text.get(at..)?.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+    text.get(pos)?;
+    loop {
+        // at the start of a field
+        if text.get(pos) == Some(&b'"') {
+            pos += 1;
+            loop {
+                let rest = text.get(pos..)?;
+                let q = memchr::memchr(b'"', rest)?;
+                out.extend_from_slice(rest.get(..q)?);
+                pos += q + 1;
+                if text.get(pos) != Some(&b'"') {
+                    break;
+                }
+                out.push(b'"');
+                pos += 1;
+            }
+        }
+        // in an unquoted field, or after a closing quote
+        let rest = text.get(pos..)?;
+        let n = memchr::memchr3(delimiter, b'\n', b'\r', rest)?;
+        out.extend_from_slice(rest.get(..n)?);
+        ends.push(out.len());
+        pos += n + 1;
+        if rest.get(n) != Some(&delimiter) {
+            return Some(pos);
+        }
     }
 }
 
@@ -773,7 +872,7 @@ impl<'r> Blocks<'r> {
     /// A column's values in the first `n` records from `at` that are UTF-8
     /// and not blank (read ahead; nothing is reported).
     fn peek_column(&mut self, at: usize, column: usize, n: usize) -> std::io::Result<Vec<String>> {
-        let mut parser = Parser::new(Parser::core(self.delimiter), false);
+        let mut parser = Parser::new(self.delimiter, false);
         let mut values = Vec::new();
         let mut at = at;
         while values.len() < n {
@@ -853,7 +952,7 @@ fn read_header(
     report: &mut StreamReport,
     events: &mut dyn StreamEvents,
 ) -> Result<(Vec<String>, usize)> {
-    let mut parser = Parser::new(Parser::core(blocks.delimiter), true);
+    let mut parser = Parser::new(blocks.delimiter, true);
     let mut lines = LineCursor::new(1);
     let mut headers: Option<Vec<String>> = None;
     let mut at = 0;
@@ -1231,7 +1330,66 @@ mod tests {
         assert!(text.ends_with("\"note\":\"ok\",\"zone\":null,\"zone_force\":null,\"location_precision\":\"point\",\"marker-color\":\"#7f7f7f\"}}\n"), "{}", text.lines().last().unwrap_or_default());
     }
 
+    /// The records of `text` as a parser reads them from offset 0: where
+    /// each ends, its field bytes and their ends.
+    fn records(parser: &mut Parser, text: &[u8]) -> Vec<(usize, Vec<u8>, Vec<usize>)> {
+        let mut records = Vec::new();
+        let mut at = 0;
+        while let Some(end) = parser.next(text, at) {
+            assert!(end > at, "no progress at {at}");
+            at = end;
+            let (out, ends) = if parser.split {
+                (parser.fast_out.clone(), parser.fast_ends.clone())
+            } else {
+                (parser.out.clone(), parser.ends[..parser.nends].to_vec())
+            };
+            let len = ends.last().copied().unwrap_or(0);
+            records.push((end, out[..len].to_vec(), ends));
+        }
+        records
+    }
+
+    /// Text made mostly of the bytes that matter to a CSV parser.
+    fn csv_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let byte = prop_oneof![
+            4 => proptest::sample::select(b"a\",;\r\n\"\n,\xEF\xBB\xBF\xC3\xA9 ".to_vec()),
+            1 => proptest::num::u8::ANY,
+        ];
+        proptest::collection::vec(byte, 0..200)
+    }
+
+    #[test]
+    fn split_record_reads_common_records_and_leaves_the_rest() {
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        let mut split = |text: &[u8]| {
+            out.clear();
+            ends.clear();
+            let end = split_record(text, 0, b',', &mut out, &mut ends);
+            (end, String::from_utf8_lossy(&out).into_owned(), ends.clone())
+        };
+        assert_eq!(split(b"\r\na,\"b\"\"c\",\r\nx"), (Some(12), "ab\"c".into(), vec![1, 4, 4]));
+        assert_eq!(split(b"a\"b,\"c\"d\n"), (Some(9), "a\"bcd".into(), vec![3, 5]));
+        // no line break before the end, a quote left open, only line breaks
+        assert_eq!(split(b"a,b").0, None);
+        assert_eq!(split(b"\"a\nb\n").0, None);
+        assert_eq!(split(b"\r\n\n").0, None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn prop_split_record_reads_as_csv_core(
+            text in csv_bytes(),
+            semicolon: bool,
+        ) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            let mut core = Parser::new(delimiter, false);
+            core.fast = None;
+            let mut fast = Parser::new(delimiter, false);
+            proptest::prop_assert_eq!(records(&mut fast, &text), records(&mut core, &text));
+        }
+
         #[test]
         fn prop_stream_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let mut out = Vec::new();
@@ -1265,6 +1423,47 @@ mod tests {
                 .map(|d| d.split(':').nth(1).unwrap().parse().unwrap())
                 .collect();
             proptest::prop_assert_eq!(lines, expected);
+        }
+
+        #[test]
+        fn prop_ids_from_lines_count_the_newlines_before_the_row(
+            rows in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY, 0usize..3, 0usize..5), 1..40),
+            block in 1usize..200,
+            piece in 1usize..100,
+            step in 1usize..50,
+        ) {
+            use std::fmt::Write as _;
+            // rows without an id get `row-<line>`; bad rows are reported on their line
+            let mut csv = String::from("id,date,lat,lon,note\n");
+            let (mut ids, mut bad_lines) = (Vec::new(), Vec::new());
+            for (i, (no_id, bad, note, end)) in rows.iter().enumerate() {
+                let line = csv.matches('\n').count() + 1;
+                let id = if *no_id { String::new() } else { format!("r{i}") };
+                if *bad {
+                    bad_lines.push(line);
+                } else {
+                    ids.push(if *no_id { format!("row-{line}") } else { id.clone() });
+                }
+                let lat = if *bad { "95" } else { "37" };
+                let note = ["x", "\"a\nb\"", "\"a\r\nb\""][*note];
+                let end = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\r\n\n\r\n"][*end];
+                write!(csv, "{id},2021-04-25,{lat},41,{note}{end}").unwrap();
+            }
+            let sizes = Sizes { block, piece, lookahead: 5 };
+            let (text, _, diags) = run_sized(csv.as_bytes(), Flavor::Sequence, sizes, step);
+            let lines: Vec<usize> = diags
+                .iter()
+                .map(|d| d.split(':').nth(1).unwrap().parse().unwrap())
+                .collect();
+            proptest::prop_assert_eq!(lines, bad_lines);
+            let got: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l.trim_start_matches('\u{1e}')).unwrap();
+                    v["id"].as_str().unwrap().to_string()
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, ids);
         }
 
         #[test]

@@ -274,10 +274,40 @@ impl Schema {
         }
     }
 
+    /// [`Schema::value`] when the number in `raw` may be in `known` (a
+    /// column and the number `parse_number` reads in it, parsed already).
+    fn value_known<'r>(
+        &self,
+        column: usize,
+        raw: &'r str,
+        known: &[(usize, f64)],
+    ) -> PropValue<'r> {
+        let parsed = known.iter().find(|(c, _)| *c == column).map(|(_, v)| *v);
+        match parsed {
+            Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
+                // as `number`: an integer if it reads as one, else the float
+                raw.trim().parse::<i64>().map_or(PropValue::Float(v), PropValue::Int)
+            }
+            _ => self.value(column, raw),
+        }
+    }
+
     /// The value of an input property of a record (null for a tag).
     fn source_value<'r>(&self, source: Source, rec: &'r impl Fields) -> PropValue<'r> {
+        self.source_value_known(source, rec, &[])
+    }
+
+    /// [`Schema::source_value`] with numbers of columns already parsed.
+    fn source_value_known<'r>(
+        &self,
+        source: Source,
+        rec: &'r impl Fields,
+        known: &[(usize, f64)],
+    ) -> PropValue<'r> {
         match source {
-            Source::Column(c) | Source::Derived(c, Derive::Copy) => self.value(c, rec.field(c)),
+            Source::Column(c) | Source::Derived(c, Derive::Copy) => {
+                self.value_known(c, rec.field(c), known)
+            }
             Source::Derived(c, Derive::UcdpViolence) => violence_label(rec.field(c))
                 .map_or_else(|| self.value(c, rec.field(c)), PropValue::Str),
             Source::Tag(_) => PropValue::Null,
@@ -309,10 +339,22 @@ impl Schema {
         rec: &'r R,
         tags: &'r [(&'static str, PropValue<'r>)],
     ) -> impl Iterator<Item = (&'s Key, PropValue<'r>)> + use<'s, 'r, R> {
+        self.entries_known(rec, tags, &[])
+    }
+
+    /// [`Schema::entries`] with the numbers of some columns parsed already:
+    /// `known` holds columns and the number `parse_number` reads in each
+    /// (the coordinates of [`Located::columns`]), not parsed again.
+    pub fn entries_known<'s, 'r, R: Fields>(
+        &'s self,
+        rec: &'r R,
+        tags: &'r [(&'static str, PropValue<'r>)],
+        known: &'r [(usize, f64)],
+    ) -> impl Iterator<Item = (&'s Key, PropValue<'r>)> + use<'s, 'r, R> {
         self.entries.iter().map(move |(k, s)| {
             let value = match s {
                 Source::Tag(t) => tags.get(*t).map_or(PropValue::Null, |(_, v)| *v),
-                _ => self.source_value(*s, rec),
+                _ => self.source_value_known(*s, rec, known),
             };
             (k, value)
         })
@@ -395,7 +437,14 @@ pub struct Located {
     pub precision: LocationPrecision,
     /// The zone named in `place`, if the position came from it.
     pub place_zone: Option<usize>,
+    /// The latitude and longitude columns, when the point was read from
+    /// them as it is (not reprojected): its y and x are their numbers.
+    pub columns: Option<(usize, usize)>,
 }
+
+/// A record's point, how precise it is, the zone named in `place` and the
+/// coordinate columns read (the fields of [`Located`] but the date).
+type Position = (Point<f64>, LocationPrecision, Option<usize>, Option<(usize, usize)>);
 
 /// Reads incident records one at a time: shared by the in-memory reader
 /// ([`read`]) and the streaming one (`crate::stream`).
@@ -442,16 +491,22 @@ impl IncidentReader<'_> {
         };
         // The position is checked even when the date is bad, so that every
         // bad cell of the row is reported.
-        let (point, precision, place_zone) = self.position(rec, line, diags)?;
-        Some(Located { date: date?, point, precision, place_zone })
+        let (point, precision, place_zone, columns) = self.position(rec, line, diags)?;
+        Some(Located { date: date?, point, precision, place_zone, columns })
     }
 
     /// The record's id: the id column, else `row-<line>`.
     #[must_use]
     pub fn id(&self, rec: &impl Fields, line: u64) -> String {
+        self.id_with(rec, || line)
+    }
+
+    /// [`IncidentReader::id`] with the line asked only when the id is made
+    /// from it.
+    pub fn id_with(&self, rec: &impl Fields, line: impl FnOnce() -> u64) -> String {
         match self.columns.id.map(|c| rec.field(c)).filter(|s| !s.is_empty()) {
             Some(id) => id.to_string(),
-            None => format!("row-{line}"),
+            None => format!("row-{}", line()),
         }
     }
 
@@ -462,12 +517,7 @@ impl IncidentReader<'_> {
     }
 
     /// Where a record happened: its point, how precise, and the zone named in `place`.
-    fn position(
-        &self,
-        rec: &impl Fields,
-        line: u64,
-        diags: &mut Diagnostics,
-    ) -> Option<(Point<f64>, LocationPrecision, Option<usize>)> {
+    fn position(&self, rec: &impl Fields, line: u64, diags: &mut Diagnostics) -> Option<Position> {
         let cols = &self.columns;
         let approximate = cols.precision.is_some_and(|(c, threshold)| {
             parse_number(rec.field(c), false).is_some_and(|p| p >= f64::from(threshold))
@@ -480,11 +530,11 @@ impl IncidentReader<'_> {
                 if let Some(t) = self.crs {
                     return self
                         .projected((lon_s, lat_s), (lon_c, lat_c), line, t, diags)
-                        .map(|p| (p, precision, None));
+                        .map(|p| (p, precision, None, None));
                 }
                 let lat = self.coordinate(lat_s, line, lat_c, 90.0, "latitude", diags);
                 let lon = self.coordinate(lon_s, line, lon_c, 180.0, "longitude", diags);
-                return Some((Point::new(lon?, lat?), precision, None));
+                return Some((Point::new(lon?, lat?), precision, None, Some((lat_c, lon_c))));
             }
         }
         if let Some(c) = cols.wkt.filter(|c| !rec.field(*c).is_empty()) {
@@ -492,7 +542,7 @@ impl IncidentReader<'_> {
                 Some(p) if self.crs.is_some() => {
                     let t = self.crs?;
                     match t.coord(p.0) {
-                        Ok(c) => Some((Point::from(c), precision, None)),
+                        Ok(c) => Some((Point::from(c), precision, None, None)),
                         Err(e) => {
                             diags.push(
                                 Diagnostic::error(self.cell(line, c), "cannot reproject incident")
@@ -503,7 +553,7 @@ impl IncidentReader<'_> {
                     }
                 }
                 Some(p) if p.x().abs() <= 180.0 && p.y().abs() <= 90.0 => {
-                    Some((p, precision, None))
+                    Some((p, precision, None, None))
                 }
                 _ => {
                     diags.push(
@@ -534,7 +584,7 @@ impl IncidentReader<'_> {
             Lookup::Found(z) => {
                 let zone = self.zones.get(z)?;
                 let point = zone.geometry.interior_point()?;
-                Some((point, LocationPrecision::Zone, Some(z)))
+                Some((point, LocationPrecision::Zone, Some(z), None))
             }
             Lookup::Ambiguous(_) => {
                 diags.push(
@@ -781,6 +831,42 @@ mod tests {
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
         (read(t, &z, &n, None, None, None, &mut d), d)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_known_coordinates_give_the_same_properties(
+            lat in proptest::sample::select(vec!["37", "37.0", "-0.0", "37.50", " 37.5 ", "37,5", "3e1", "-89.9999999", "0.000001", "1,5e1", "37.", ".5"]),
+            lon in proptest::sample::select(vec!["41", "41.25", "-180", "41,25", "4.1e1", "+41.2"]),
+            semicolon: bool,
+        ) {
+            // the numbers `locate` read are the ones the properties show
+            let headers: Vec<String> =
+                ["id", "date", "latitude", "longitude", "lat"].map(String::from).to_vec();
+            let mut d = Diagnostics::new();
+            let columns =
+                IncidentColumns::from_headers(Path::new("i.csv"), &headers, None, &mut d).unwrap();
+            let schema = Schema::new(&headers, &columns, semicolon);
+            let names = NameIndex::new();
+            let reader = IncidentReader {
+                path: Path::new("i.csv"),
+                columns,
+                dates: DateParser::new(),
+                decimal_comma: semicolon,
+                zones: &[],
+                names: &names,
+                crs: None,
+            };
+            let row = Row::new(2, ["1", "2021-04-25", lat, lon, lat]).unwrap();
+            let Some(at) = reader.locate(&row, 2, &mut d) else { return Ok(()) };
+            let (lat_c, lon_c) = at.columns.unwrap();
+            let known = [(lat_c, at.point.y()), (lon_c, at.point.x())];
+            let json = |v: PropValue<'_>| serde_json::to_string(&v.to_value()).unwrap();
+            let plain: Vec<_> = schema.entries(&row, &[]).map(|(k, v)| (k, json(v))).collect();
+            let with_known: Vec<_> =
+                schema.entries_known(&row, &[], &known).map(|(k, v)| (k, json(v))).collect();
+            proptest::prop_assert_eq!(plain, with_known);
+        }
     }
 
     #[test]

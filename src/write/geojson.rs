@@ -86,10 +86,35 @@ pub fn push_str(buf: &mut Vec<u8>, s: &str) {
     fn escape(b: u8) -> bool {
         b < 0x20 || b == b'"' || b == b'\\'
     }
+    /// Whether any of 16 bytes needs escaping, without a branch per byte
+    /// (the compiler makes vector code of it).
+    #[inline]
+    fn dirty16(block: [u8; 16]) -> bool {
+        block.iter().fold(false, |bad, b| bad | escape(*b))
+    }
+    /// Whether no byte needs escaping: 16 bytes at a time, the last 16
+    /// (or 8) bytes overlapping those seen.
+    fn clean(bytes: &[u8]) -> bool {
+        let n = bytes.len();
+        let at = |from: usize| bytes.get(from..).unwrap_or_default();
+        if n >= 16 {
+            for block in bytes.chunks_exact(16).chain([at(n - 16)]) {
+                if <[u8; 16]>::try_from(block).map_or(true, dirty16) {
+                    return false;
+                }
+            }
+            true
+        } else if n >= 8 {
+            let word = |w: &[u8]| w.get(..8).and_then(|w| w.try_into().ok());
+            let (first, last) = (word(bytes), word(at(n - 8)));
+            !(first.is_none_or(|w| dirty(u64::from_le_bytes(w)))
+                || last.is_none_or(|w| dirty(u64::from_le_bytes(w))))
+        } else {
+            !bytes.iter().any(|b| escape(*b))
+        }
+    }
     let bytes = s.as_bytes();
-    let words = bytes.chunks_exact(8);
-    let clean = !words.remainder().iter().any(|b| escape(*b))
-        && !words.map(|w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))).any(dirty);
+    let clean = clean(bytes);
     buf.reserve(bytes.len() + 2);
     buf.push(b'"');
     if clean {
@@ -519,6 +544,58 @@ fn push_number(buf: &mut String, v: f64) {
     }
 }
 
+/// `push_number(buf, round(v, precision))`, printed from the rounded
+/// integer `(v * 10^precision).round()` when that is the same text: with at
+/// most 15 significant digits, the decimal `k / 10^precision` is the
+/// shortest that reads back as the double nearest to it (which is what
+/// `round` gives), so `ryu`'s digits are `k`'s; its fixed notation holds
+/// from 1e-5 up. Other values go through [`round`] and [`push_number`].
+fn push_rounded(buf: &mut String, v: f64, precision: u8) {
+    const POW10: [u64; 16] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+        1_000_000_000,
+        10_000_000_000,
+        100_000_000_000,
+        1_000_000_000_000,
+        10_000_000_000_000,
+        100_000_000_000_000,
+        1_000_000_000_000_000,
+    ];
+    let p = usize::from(precision);
+    let (Some(&scale), Some(&small)) = (POW10.get(p), POW10.get(p.saturating_sub(5))) else {
+        return push_number(buf, round(v, precision));
+    };
+    let k = (v * scale as f64).round();
+    let digits = k.abs();
+    // below 1e-5 (and not 0) ryu writes an exponent; past 15 digits the
+    // decimal may not be the shortest
+    if !(digits < 1e15 && (digits == 0.0 || p <= 5 || digits >= small as f64)) {
+        return push_number(buf, round(v, precision));
+    }
+    let digits = digits as u64;
+    let (whole, fraction) = (digits / scale, digits % scale);
+    if k < 0.0 && digits != 0 {
+        buf.push('-');
+    }
+    buf.push_str(itoa::Buffer::new().format(whole));
+    if fraction != 0 {
+        let mut text = itoa::Buffer::new();
+        let text = text.format(fraction + scale);
+        // `scale + fraction` is 1 then the fraction with its leading zeros
+        let text = text.get(1..).unwrap_or_default();
+        buf.push('.');
+        buf.push_str(text.trim_end_matches('0'));
+    }
+}
+
 fn push_coord(buf: &mut String, c: Coord<f64>) {
     buf.push('[');
     push_number(buf, c.x);
@@ -601,9 +678,11 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
     let r = |c: Coord<f64>| Coord { x: round(c.x, precision), y: round(c.y, precision) };
     match g {
         Geometry::Point(p) => {
-            buf.push_str("{\"type\":\"Point\",\"coordinates\":");
-            push_coord(buf, r(p.0));
-            buf.push('}');
+            buf.push_str("{\"type\":\"Point\",\"coordinates\":[");
+            push_rounded(buf, p.x(), precision);
+            buf.push(',');
+            push_rounded(buf, p.y(), precision);
+            buf.push_str("]}");
         }
         Geometry::MultiPoint(mp) => {
             buf.push_str("{\"type\":\"MultiPoint\",\"coordinates\":");
@@ -753,6 +832,72 @@ mod tests {
         assert_eq!(ids, vec!["01", "2", "10", "a", "b", "row-9", "row-10"]);
     }
 
+    /// What a point's coordinate was printed as before [`push_rounded`].
+    fn rounded_by_ryu(v: f64, precision: u8) -> String {
+        let mut s = String::new();
+        push_number(&mut s, round(v, precision));
+        s
+    }
+
+    #[test]
+    fn push_rounded_prints_as_ryu_at_the_edges() {
+        let values = [
+            0.0,
+            -0.0,
+            1e-5,
+            -1e-5,
+            9.9e-6,
+            1.5e-5,
+            0.000_012_345_6,
+            0.1,
+            0.3,
+            41.22,
+            -41.22,
+            179.999_999_95,
+            -179.999_999_5,
+            180.0,
+            37.0,
+            1e9,
+            123_456_789.012_345,
+            999_999_999.999_999_4,
+            1e15,
+            1e16,
+            2.5,
+            -2.5,
+            0.5,
+            1e300,
+            -1e300,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for v in values {
+            for p in 0..=17 {
+                let mut s = String::new();
+                push_rounded(&mut s, v, p);
+                assert_eq!(s, rounded_by_ryu(v, p), "{v} at {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn push_str_finds_one_escape_anywhere() {
+        // the clean check looks at blocks, words and bytes by length: an
+        // escape at every position of every length up to a few blocks
+        for len in 0..70 {
+            for at in 0..len {
+                for c in ['"', '\\', '\n', '\u{1f}', '\0'] {
+                    let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
+                    let mut buf = Vec::new();
+                    push_str(&mut buf, &s);
+                    assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn prop_push_str_escapes_as_serde_json(chars in proptest::collection::vec(proptest::prop_oneof![
@@ -781,6 +926,34 @@ mod tests {
             let mut buf = b"x".to_vec();
             push_str(&mut buf, &s);
             proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), format!("x{}", serde_json::to_string(&s).unwrap()));
+        }
+
+        #[test]
+        fn prop_push_rounded_prints_as_ryu(
+            v in proptest::prop_oneof![
+                -180.0f64..180.0,
+                -1e16f64..1e16,
+                -1e-3f64..1e-3,
+                proptest::num::f64::ANY,
+            ],
+            p in 0u8..18,
+        ) {
+            let mut s = String::new();
+            push_rounded(&mut s, v, p);
+            proptest::prop_assert_eq!(s, rounded_by_ryu(v, p));
+        }
+
+        #[test]
+        fn prop_push_rounded_prints_coordinates_as_ryu(
+            whole in -180i64..180,
+            fraction in 0u64..100_000_000_000,
+            p in 0u8..16,
+        ) {
+            // typed coordinates: a few to many decimals
+            let v: f64 = format!("{whole}.{fraction}").parse().unwrap();
+            let mut s = String::new();
+            push_rounded(&mut s, v, p);
+            proptest::prop_assert_eq!(s, rounded_by_ryu(v, p));
         }
 
         #[test]
