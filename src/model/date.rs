@@ -59,9 +59,15 @@ impl Moment {
     /// that day.
     #[must_use]
     pub fn end(&self) -> NaiveDateTime {
+        // the last nanosecond of the day (a leap second aside): the start of
+        // the next day less one nanosecond, without date arithmetic (this
+        // runs for every streamed incident)
+        const LAST: NaiveTime = match NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999) {
+            Some(t) => t,
+            None => NaiveTime::MIN,
+        };
         if self.date_only {
-            self.key.date().and_time(NaiveTime::MIN) + chrono::Duration::days(1)
-                - chrono::Duration::nanoseconds(1)
+            self.key.date().and_time(LAST)
         } else {
             self.key
         }
@@ -527,6 +533,14 @@ mod tests {
         fn prop_iso_roundtrip(y in 1900i32..2100, m in 1u32..=12, d in 1u32..=28) {
             let text = format!("{y:04}-{m:02}-{d:02}");
             proptest::prop_assert_eq!(DateParser::new().parse(&text).unwrap().to_iso(), text);
+        }
+
+        #[test]
+        fn prop_end_is_the_next_day_less_a_nanosecond(y in -262_000i32..262_000, doy in 1u32..=365) {
+            let date = NaiveDate::from_yo_opt(y, doy).unwrap();
+            let expected = date.and_time(NaiveTime::MIN) + chrono::Duration::days(1)
+                - chrono::Duration::nanoseconds(1);
+            proptest::prop_assert_eq!(Moment::from_date(date).end(), expected);
         }
 
         #[test]

@@ -6,6 +6,7 @@
 //! when nothing matches, suggests the closest spellings it knows.
 
 use crate::hash::FastMap;
+use rayon::prelude::*;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -119,6 +120,21 @@ impl NameIndex {
 
     /// Register a spelling (id, name or alias) of entity `index`.
     pub fn insert(&mut self, spelling: &str, index: usize) {
+        self.insert_keyed(spelling, index, || normalize(spelling));
+    }
+
+    /// Register many spellings, in order, as [`NameIndex::insert`] one by
+    /// one would; their keys are normalised in parallel first (ten
+    /// thousand zones have tens of thousands of spellings).
+    pub fn extend(&mut self, spellings: &[(&str, usize)]) {
+        let keys: Vec<String> = spellings.par_iter().map(|(s, _)| normalize(s)).collect();
+        for (&(spelling, index), key) in spellings.iter().zip(keys) {
+            self.insert_keyed(spelling, index, || key);
+        }
+    }
+
+    /// [`NameIndex::insert`] with the spelling's key made by `key` when needed.
+    fn insert_keyed(&mut self, spelling: &str, index: usize, key: impl FnOnce() -> String) {
         let slot = if let Some(known) = self.exact.get_mut(spelling) {
             if known.entities.contains(&index) {
                 return;
@@ -126,7 +142,7 @@ impl NameIndex {
             known.entities.push(index);
             known.slot
         } else {
-            let key = normalize(spelling);
+            let key = key();
             if key.is_empty() {
                 return;
             }

@@ -597,14 +597,18 @@ fn read_zones_and_names(
     let mut diags = Diagnostics::new();
     let mut zones = read_zones(settings, sources, &mut diags);
     zones.sort_by(|a, b| a.id.cmp(&b.id));
+    let spellings: Vec<(&str, usize)> = zones
+        .iter()
+        .enumerate()
+        .flat_map(|(i, z)| {
+            [z.name.as_str(), z.id.as_str()]
+                .into_iter()
+                .chain(z.aliases.iter().map(String::as_str))
+                .map(move |s| (s, i))
+        })
+        .collect();
     let mut names = NameIndex::new();
-    for (i, z) in zones.iter().enumerate() {
-        names.insert(&z.name, i);
-        names.insert(&z.id, i);
-        for a in &z.aliases {
-            names.insert(a, i);
-        }
-    }
+    names.extend(&spellings);
     (zones, names, diags)
 }
 

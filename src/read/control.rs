@@ -126,10 +126,22 @@ pub fn read(
     // Forces first, in file order (an implicit registry learns them as they
     // come); then the rest of every row, in parallel.
     let mut found = Diagnostics::new();
+    // A control file names the same few forces thousands of times: a cell
+    // resolved once is not resolved again (a cell with a problem is, and
+    // reported on every row it is on).
+    let mut resolved: FastMap<&str, Vec<usize>> = FastMap::default();
     let named: Vec<Option<Vec<usize>>> = table
         .rows
         .iter()
-        .map(|row| row_forces(table, row, forces, force_col, &mut found))
+        .map(|row| {
+            let cell = row.get(force_col);
+            if let Some(ids) = resolved.get(cell) {
+                return Some(ids.clone());
+            }
+            let ids = row_forces(table, row, forces, force_col, &mut found)?;
+            resolved.insert(cell, ids.clone());
+            Some(ids)
+        })
         .collect();
     let (chunks, more): (Vec<Vec<ControlRow>>, Vec<Diagnostics>) = table
         .rows
