@@ -697,20 +697,9 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
         Geometry::MultiLineString(mls) => {
             let lines: Vec<Vec<Coord<f64>>> =
                 mls.0.iter().map(|l| round_line(l, precision)).filter(|l| l.len() >= 2).collect();
-            if let [one] = lines.as_slice() {
-                buf.push_str("{\"type\":\"LineString\",\"coordinates\":");
-                push_coords(buf, one);
-            } else {
-                buf.push_str("{\"type\":\"MultiLineString\",\"coordinates\":[");
-                for (i, l) in lines.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(',');
-                    }
-                    push_coords(buf, l);
-                }
-                buf.push(']');
-            }
-            buf.push('}');
+            push_parts(buf, ["LineString", "MultiLineString"], &lines, |buf, l| {
+                push_coords(buf, l);
+            });
         }
         Geometry::Polygon(p) => push_geometry(
             buf,
@@ -759,16 +748,30 @@ pub fn multi_polygon_json(mp: &MultiPolygon<f64>, precision: u8) -> String {
 fn push_multi_polygon(buf: &mut String, mp: &MultiPolygon<f64>, precision: u8) {
     let polys: Vec<Polygon<f64>> =
         mp.0.iter().filter_map(|p| round_polygon(p, precision)).collect();
-    if let [one] = polys.as_slice() {
-        buf.push_str("{\"type\":\"Polygon\",\"coordinates\":");
-        push_polygon(buf, one);
+    push_parts(buf, ["Polygon", "MultiPolygon"], &polys, push_polygon);
+}
+
+/// A geometry of parts: one part as the single type (`Polygon`), any other
+/// number as the multi type (`MultiPolygon`), each part by `push`.
+fn push_parts<T>(
+    buf: &mut String,
+    [single, multi]: [&str; 2],
+    parts: &[T],
+    push: impl Fn(&mut String, &T),
+) {
+    buf.push_str("{\"type\":\"");
+    if let [one] = parts {
+        buf.push_str(single);
+        buf.push_str("\",\"coordinates\":");
+        push(buf, one);
     } else {
-        buf.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
-        for (i, p) in polys.iter().enumerate() {
+        buf.push_str(multi);
+        buf.push_str("\",\"coordinates\":[");
+        for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 buf.push(',');
             }
-            push_polygon(buf, p);
+            push(buf, part);
         }
         buf.push(']');
     }
