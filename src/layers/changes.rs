@@ -10,12 +10,12 @@
 //! [`History::change_between`]: crate::history::History::change_between
 
 use super::control::{force_key, state_color};
-use super::{measure, render_runs, Feature, Props, Snapshot};
+use super::{measure, Feature, Props, Snapshot};
 use crate::error::{Error, Result};
 use crate::history::ZoneChange;
 use crate::model::{ControlRow, Zone};
 use crate::project::Project;
-use crate::write::geojson::{natural_cmp, Flavor, PropValue};
+use crate::write::geojson::{natural_cmp, write_runs, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -78,7 +78,7 @@ pub fn render<W: Write>(
         .collect::<Result<Vec<_>>>()
         .map_err(std::io::Error::other)?;
     features.par_sort_by(|a, b| natural_cmp(&a.zone.id, &b.zone.id));
-    render_runs(&features, meta, precision, flavor, out, |fw, f| {
+    write_runs(out, &features, meta, precision, flavor, |fw, f, _| {
         let geometry = s.zone_geometry_json(f.change.zone, precision).unwrap_or_default();
         fw.write_rendered(&f.zone.id, &geometry, f.entries(s).into_vec())
     })

@@ -1,10 +1,10 @@
 //! `control.geojson`: one (Multi)Polygon feature per zone with its state as of D.
 
-use super::{measure, render_runs, Feature, Props, Snapshot};
+use super::{measure, Feature, Props, Snapshot};
 use crate::error::Result;
 use crate::model::{ControlRow, Force, Moment, Status, Zone};
 use crate::style;
-use crate::write::geojson::{natural_cmp, Flavor, PropValue};
+use crate::write::geojson::{natural_cmp, write_runs, Flavor, PropValue};
 use geo::GeodesicArea;
 use geographiclib_rs::{capability, Geodesic};
 use rayon::prelude::*;
@@ -279,7 +279,7 @@ pub fn render<W: Write>(
     });
     let features: Vec<ZoneFeature<'_>> =
         order.into_par_iter().filter_map(|i| ZoneFeature::new(s, i)).collect();
-    render_runs(&features, meta, precision, flavor, out, |fw, f| {
+    write_runs(out, &features, meta, precision, flavor, |fw, f, _| {
         let geometry = s.zone_geometry_json(f.index, precision).unwrap_or_default();
         fw.write_rendered(&f.zone.id, &geometry, f.entries(s).into_vec())
     })

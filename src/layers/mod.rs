@@ -35,14 +35,10 @@ use crate::history::History;
 use crate::model::Moment;
 use crate::project::{Project, Since};
 use crate::topology::Topology;
-use crate::write::geojson::{
-    multi_polygon_json, write_fragments, FeatureWriter, Flavor, PropValue,
-};
+use crate::write::geojson::{multi_polygon_json, PropValue};
 use geo::MultiPolygon;
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::io::Write;
 use std::sync::OnceLock;
 
 /// One output feature: a stable id, a geometry in WGS84 and ordered properties.
@@ -249,7 +245,7 @@ impl<'a> Snapshot<'a> {
     }
 
     /// Zone `i` as drawn ([`Snapshot::zone_geometry`]) rendered as GeoJSON
-    /// at `precision`, for [`FeatureWriter::write_rendered`]: at the
+    /// at `precision`, for [`FeatureWriter::write_rendered`](crate::write::geojson::FeatureWriter::write_rendered): at the
     /// project's precision, once per zone (the control, changes and
     /// timeline layers all show it).
     #[must_use]
@@ -336,37 +332,6 @@ impl<'a> Snapshot<'a> {
     }
 }
 
-/// Write `items`, in the order given, as one GeoJSON collection (or
-/// sequence) into `out`: runs of them are rendered in parallel by `write`
-/// and appended in order. Gives back `out` and the number of features.
-///
-/// # Errors
-///
-/// I/O errors of `out`.
-pub(crate) fn render_runs<T: Sync, W: Write>(
-    items: &[T],
-    meta: &Map<String, Value>,
-    precision: u8,
-    flavor: Flavor,
-    out: W,
-    write: impl Fn(&mut FeatureWriter<Vec<u8>>, &T) -> std::io::Result<()> + Sync,
-) -> std::io::Result<(W, usize)> {
-    /// Items per run rendered on one thread.
-    const RUN: usize = 2048;
-    let fragments = items
-        .par_chunks(RUN)
-        .map(|run| {
-            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            for item in run {
-                write(&mut fw, item)?;
-            }
-            Ok(fw.into_fragment())
-        })
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let count = fragments.iter().map(|(_, n)| n).sum();
-    Ok((write_fragments(out, &fragments, meta, precision, flavor)?, count))
-}
-
 /// Properties in output order, gathered as a JSON object map gathers them:
 /// [`Props::insert`] replaces the value of a name already there in its
 /// place, [`Props::or_insert`] adds only a name not there yet. A layer that
@@ -423,6 +388,5 @@ pub(crate) fn measure(v: f64, decimals: i32) -> PropValue<'static> {
 /// Round a derived measure (area, length) for output.
 #[must_use]
 pub fn round_measure(v: f64, decimals: i32) -> Value {
-    let f = 10f64.powi(decimals);
-    serde_json::Number::from_f64((v * f).round() / f + 0.0).map_or(Value::Null, Value::Number)
+    measure(v, decimals).to_value()
 }

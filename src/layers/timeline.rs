@@ -13,10 +13,10 @@
 //! layers do from theirs.
 
 use super::control::{force_key, force_name, state_color};
-use super::{render_runs, Feature, Props, Snapshot};
+use super::{Feature, Props, Snapshot};
 use crate::error::Result;
 use crate::model::{ControlRow, Moment, Zone};
-use crate::write::geojson::{natural_cmp, Flavor, PropValue};
+use crate::write::geojson::{natural_cmp, write_runs, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -56,7 +56,7 @@ pub fn render<W: Write>(
 ) -> std::io::Result<(W, usize)> {
     let mut all = periods(s);
     all.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    render_runs(&all, meta, precision, flavor, out, |fw, f| {
+    write_runs(out, &all, meta, precision, flavor, |fw, f, _| {
         let geometry = s.zone_geometry_json(f.zone_index, precision).unwrap_or_default();
         fw.write_rendered(&f.id, &geometry, f.entries().into_vec())
     })

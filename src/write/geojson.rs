@@ -326,7 +326,7 @@ impl<W: Write> FeatureWriter<W> {
     }
 
     /// Write one feature whose geometry is rendered already
-    /// ([`geometry_json`] at this writer's precision): a geometry several
+    /// ([`multi_polygon_json`] at this writer's precision): a geometry several
     /// features or layers show is rendered once.
     ///
     /// # Errors
@@ -446,27 +446,51 @@ pub fn write_features<W: Write>(
     precision: u8,
     flavor: Flavor,
 ) -> io::Result<W> {
-    let fragments = features
-        .par_chunks(2048)
+    let (w, _) = write_runs(w, features, meta, precision, flavor, |fw, f, previous| {
+        // a zone's periods (timeline) repeat its geometry: render it once
+        let same = previous.is_some_and(|p| p.geometry.is_some() && p.geometry == f.geometry);
+        if same {
+            let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
+            fw.write_with_last_geometry(&f.id, props)
+        } else {
+            fw.write(f)
+        }
+    })?;
+    Ok(w)
+}
+
+/// Write `items`, in the order given, as one collection (or sequence)
+/// into `w`: runs of them are rendered in parallel, each item by `write`
+/// (given the item before it in its run), and appended in order. Gives
+/// back `w` and the number of features.
+///
+/// # Errors
+///
+/// I/O errors of `w`, and those `write` returns.
+pub fn write_runs<T: Sync, W: Write>(
+    w: W,
+    items: &[T],
+    meta: &Map<String, Value>,
+    precision: u8,
+    flavor: Flavor,
+    write: impl Fn(&mut FeatureWriter<Vec<u8>>, &T, Option<&T>) -> io::Result<()> + Sync,
+) -> io::Result<(W, usize)> {
+    /// Items per run rendered on one thread.
+    const RUN: usize = 2048;
+    let fragments = items
+        .par_chunks(RUN)
         .map(|run| {
             let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            let mut previous: Option<&Feature> = None;
-            for f in run {
-                // a zone's periods (timeline) repeat its geometry: render it once
-                let same =
-                    previous.is_some_and(|p| p.geometry.is_some() && p.geometry == f.geometry);
-                let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
-                if same {
-                    fw.write_with_last_geometry(&f.id, props)?;
-                } else {
-                    fw.write(f)?;
-                }
-                previous = Some(f);
+            let mut previous = None;
+            for item in run {
+                write(&mut fw, item, previous)?;
+                previous = Some(item);
             }
             Ok(fw.into_fragment())
         })
         .collect::<io::Result<Vec<_>>>()?;
-    write_fragments(w, &fragments, meta, precision, flavor)
+    let count = fragments.iter().map(|(_, n)| n).sum();
+    Ok((write_fragments(w, &fragments, meta, precision, flavor)?, count))
 }
 
 /// Write a collection (or sequence) made of fragments rendered apart
@@ -727,17 +751,9 @@ pub fn push_geometry(buf: &mut String, g: &Geometry<f64>, precision: u8) {
     }
 }
 
-/// A geometry as GeoJSON, as the writer renders it at `precision`: for a
-/// geometry several features or layers show, rendered once and written
-/// with [`FeatureWriter::write_rendered`].
-#[must_use]
-pub fn geometry_json(g: &Geometry<f64>, precision: u8) -> String {
-    let mut buf = String::new();
-    push_geometry(&mut buf, g, precision);
-    buf
-}
-
-/// A multipolygon as GeoJSON, as [`geometry_json`] renders it.
+/// A multipolygon as GeoJSON, as the writer renders it at `precision`:
+/// for a geometry several features or layers show, rendered once and
+/// written with [`FeatureWriter::write_rendered`].
 #[must_use]
 pub fn multi_polygon_json(mp: &MultiPolygon<f64>, precision: u8) -> String {
     let mut buf = String::new();
