@@ -11,15 +11,22 @@ use chrono::NaiveDateTime;
 #[derive(Debug, Clone)]
 pub struct History<'a> {
     rows: &'a [ControlRow],
-    per_zone: Vec<Vec<usize>>,
-    /// Beside each zone's rows, their `since` and `until` instants, kept
-    /// together so that a lookup (once per streamed incident) reads one
-    /// small array instead of rows spread over memory.
-    spans: Vec<Vec<Span>>,
+    /// Zone `z`'s entries are `entries[starts[z]..starts[z + 1]]`.
+    starts: Vec<usize>,
+    /// Every zone's rows in turn, each zone's sorted by `since`, with their
+    /// `since` and `until` instants beside them: a lookup (once per
+    /// streamed incident) reads one small run of one array instead of rows
+    /// and lists spread over memory.
+    entries: Vec<Entry>,
 }
 
-/// A row's `since` and `until` (`None`: open).
-type Span = (NaiveDateTime, Option<NaiveDateTime>);
+/// A row of a zone, with its `since` and `until` (`None`: open).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    since: NaiveDateTime,
+    until: Option<NaiveDateTime>,
+    row: usize,
+}
 
 /// A moment at which a zone's mapped state (status and forces, see
 /// [`same_state`]) changes.
@@ -61,33 +68,61 @@ impl<'a> History<'a> {
     /// Index `rows` for `zone_count` zones.
     #[must_use]
     pub fn new(rows: &'a [ControlRow], zone_count: usize) -> Self {
-        let mut per_zone = vec![Vec::new(); zone_count];
-        for (i, r) in rows.iter().enumerate() {
-            if let Some(v) = per_zone.get_mut(r.zone) {
-                v.push(i);
+        // rows counted per zone, then placed in zone order (a counting sort)
+        let mut counts = vec![0; zone_count];
+        for r in rows {
+            if let Some(n) = counts.get_mut(r.zone) {
+                *n += 1;
             }
         }
-        for v in &mut per_zone {
-            v.sort_by(|a, b| {
-                let (ra, rb) = (rows.get(*a), rows.get(*b));
-                ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
-            });
+        let mut starts = Vec::with_capacity(zone_count + 1);
+        starts.push(0);
+        starts.extend(counts.iter().scan(0, |total, n| {
+            *total += n;
+            Some(*total)
+        }));
+        let mut next = starts.clone();
+        let mut order = vec![0; starts.last().copied().unwrap_or(0)];
+        for (i, r) in rows.iter().enumerate() {
+            let Some(slot) = next.get_mut(r.zone).filter(|_| r.zone < zone_count) else {
+                continue;
+            };
+            if let Some(o) = order.get_mut(*slot) {
+                *o = i;
+            }
+            *slot += 1;
         }
-        let spans = per_zone
+        for w in starts.windows(2) {
+            if let [a, b] = *w {
+                if let Some(zone) = order.get_mut(a..b) {
+                    zone.sort_by(|a, b| {
+                        let (ra, rb) = (rows.get(*a), rows.get(*b));
+                        ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
+                    });
+                }
+            }
+        }
+        let entries = order
             .iter()
-            .map(|idx| {
-                idx.iter()
-                    .filter_map(|i| rows.get(*i))
-                    .map(|r| (r.since.key(), r.until.as_ref().map(Moment::key)))
-                    .collect()
+            .filter_map(|i| rows.get(*i).map(|r| (i, r)))
+            .map(|(i, r)| Entry {
+                since: r.since.key(),
+                until: r.until.as_ref().map(Moment::key),
+                row: *i,
             })
             .collect();
-        History { rows, per_zone, spans }
+        History { rows, starts, entries }
+    }
+
+    /// Zone `zone`'s entries, sorted by `since`.
+    fn entries_of(&self, zone: usize) -> &[Entry] {
+        let range = self.starts.get(zone).zip(self.starts.get(zone + 1));
+        range.and_then(|(a, b)| self.entries.get(*a..*b)).unwrap_or_default()
     }
 
     /// The zone's rows sorted by `since`.
     pub fn rows_of(&self, zone: usize) -> impl Iterator<Item = &'a ControlRow> + '_ {
-        self.per_zone.get(zone).into_iter().flatten().filter_map(|i| self.rows.get(*i))
+        self.entries_of(zone).iter().filter_map(|e| self.rows.get(e.row))
     }
 
     /// The state of `zone` at the instant `t`: among its rows with
@@ -103,10 +138,10 @@ impl<'a> History<'a> {
     /// given to [`History::new`] (to look up something derived per row).
     #[must_use]
     pub fn state_index_at(&self, zone: usize, t: NaiveDateTime) -> Option<usize> {
-        let (idx, spans) = (self.per_zone.get(zone)?, self.spans.get(zone)?);
-        let n = spans.partition_point(|(since, _)| *since <= t);
-        let open = spans.get(..n)?.iter().rposition(|(_, until)| until.is_none_or(|u| u > t))?;
-        idx.get(open).copied()
+        let entries = self.entries_of(zone);
+        let n = entries.partition_point(|e| e.since <= t);
+        let open = entries.get(..n)?.iter().rposition(|e| e.until.is_none_or(|u| u > t))?;
+        entries.get(open).map(|e| e.row)
     }
 
     /// The rows, as given to [`History::new`].
@@ -279,26 +314,31 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn prop_state_at_date_matches_naive_scan(
-            sinces in proptest::collection::vec((0u32..60, proptest::option::of(1u32..20)), 0..12),
+            sinces in proptest::collection::vec((0u32..60, proptest::option::of(1u32..20), 0usize..4), 0..24),
             probe in 0u32..80,
         ) {
-            let base = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
-            let day = |n: u32| (base + chrono::Duration::days(i64::from(n))).format("%Y-%m-%d").to_string();
+            // rows of three zones interleaved, and some of a zone that is
+            // not there (index 3), which no lookup may see
             let mut rows = Vec::new();
             let mut seen = std::collections::BTreeSet::new();
-            for (i, (s, len)) in sinces.iter().enumerate() {
-                if seen.insert(*s) {
+            for (i, (s, len, zone)) in sinces.iter().enumerate() {
+                if seen.insert((*zone, *s)) {
                     let until = len.map(|l| day(s + l));
-                    rows.push(row(0, i, &day(*s), until.as_deref()));
+                    rows.push(row(*zone, i, &day(*s), until.as_deref()));
                 }
             }
-            let h = History::new(&rows, 1);
+            let h = History::new(&rows, 3);
             let t = d(&day(probe));
-            // naive: among rows with since <= t and until after t, the latest since
-            let naive = rows.iter()
-                .filter(|r| r.since.key() <= t.end() && r.until.as_ref().is_none_or(|u| u.key() > t.end()))
-                .max_by_key(|r| r.since.key());
-            proptest::prop_assert_eq!(h.state_as_of(0, &t).map(|r| r.forces.clone()), naive.map(|r| r.forces.clone()));
+            for zone in 0..4 {
+                // naive: among the zone's rows with since <= t and until
+                // after t, the latest since
+                let naive = rows.iter()
+                    .filter(|r| zone < 3 && r.zone == zone)
+                    .filter(|r| r.since.key() <= t.end() && r.until.as_ref().is_none_or(|u| u.key() > t.end()))
+                    .max_by_key(|r| r.since.key());
+                proptest::prop_assert_eq!(h.state_as_of(zone, &t).map(|r| r.forces.clone()), naive.map(|r| r.forces.clone()));
+                proptest::prop_assert_eq!(h.rows_of(zone).count(), rows.iter().filter(|r| zone < 3 && r.zone == zone).count());
+            }
         }
     }
 

@@ -25,6 +25,7 @@ use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
 use crate::read::decode::Encoding;
 use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
 use crate::read::table::{sniff_delimiter, Fields, QuoteScan};
+use crate::spatial::ZoneIndex;
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -250,36 +251,23 @@ fn stream<R: Read, W: Write>(
     let io_in = |e: std::io::Error| Error::io(&opts.path, e);
     let mut report = StreamReport::default();
 
-    let mut blocks = open(reader, opts, sizes, &mut report, events)?;
-    let (headers, data) = read_header(&mut blocks, opts, &mut report, events)?;
-    let mut header_diags = Diagnostics::new();
-    let Some(columns) =
-        IncidentColumns::from_headers(&opts.path, &headers, None, &mut header_diags)
-    else {
-        return Err(Error::new(crate::ErrorKind::Data(header_diags)));
-    };
-    let mut dates = DateParser::new().with_format(opts.date_format.clone());
-    if opts.date_format.is_none() {
-        let values = blocks.peek_column(data, columns.date(), sizes.lookahead).map_err(io_in)?;
-        match SlashOrder::detect(values.iter().map(String::as_str)) {
-            Some(order) => dates = dates.with_order(order),
-            None => emit(
-                Diagnostic::error(file(opts), "dates mix day-first and month-first forms")
-                    .with_hint("give --date-format, e.g. --date-format %d/%m/%Y"),
-                &mut report,
-                events,
-            ),
-        }
-    }
-    blocks.drop_front(data);
-
     let empty_names = NameIndex::new();
     let (zones, names, control, forces) = match &opts.join {
         Some(j) => (j.zones, j.names, j.control, j.forces),
         None => (&[][..], &empty_names, &[][..], &[][..]),
     };
-    let history = History::new(control, zones.len());
-    let tagger = Tagger::new(zones, &history, forces);
+    // The zones are indexed and the control rows sorted on the pool while
+    // this thread reads the header and looks ahead at the dates.
+    let mut built = None;
+    let begun = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| built = Some((ZoneIndex::new(zones), History::new(control, zones.len()))));
+        begin(reader, opts, sizes, &mut report, events)
+    });
+    let (mut blocks, headers, columns, dates) = begun?;
+    let Some((index, history)) = built else {
+        return Err(Error::internal("the zones were not indexed"));
+    };
+    let tagger = Tagger::with_index(zones, index, &history, forces);
     let delimiter = blocks.delimiter;
     let incident_reader = IncidentReader {
         path: &opts.path,
@@ -347,6 +335,42 @@ fn stream<R: Read, W: Write>(
     report.bytes = blocks.offset;
     events.progress(report.bytes, report.features);
     Ok(report)
+}
+
+/// Open a stream: its encoding, its header and columns, and the order of
+/// its slashed dates from a look at the first rows (unless a format is given).
+fn begin<'r, R: Read + 'r>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    sizes: Sizes,
+    report: &mut StreamReport,
+    events: &mut dyn StreamEvents,
+) -> Result<(Blocks<'r>, Vec<String>, IncidentColumns, DateParser)> {
+    let mut blocks = open(reader, opts, sizes, report, events)?;
+    let (headers, data) = read_header(&mut blocks, opts, report, events)?;
+    let mut header_diags = Diagnostics::new();
+    let Some(columns) =
+        IncidentColumns::from_headers(&opts.path, &headers, None, &mut header_diags)
+    else {
+        return Err(Error::new(crate::ErrorKind::Data(header_diags)));
+    };
+    let mut dates = DateParser::new().with_format(opts.date_format.clone());
+    if opts.date_format.is_none() {
+        let values = blocks
+            .peek_column(data, columns.date(), sizes.lookahead)
+            .map_err(|e| Error::io(&opts.path, e))?;
+        match SlashOrder::detect(values.iter().map(String::as_str)) {
+            Some(order) => dates = dates.with_order(order),
+            None => emit(
+                Diagnostic::error(file(opts), "dates mix day-first and month-first forms")
+                    .with_hint("give --date-format, e.g. --date-format %d/%m/%Y"),
+                report,
+                events,
+            ),
+        }
+    }
+    blocks.drop_front(data);
+    Ok((blocks, headers, columns, dates))
 }
 
 /// A rendered piece of a block: its features, their count and problems.

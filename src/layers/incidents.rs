@@ -3,6 +3,7 @@
 
 use super::{Feature, Snapshot};
 use crate::error::Result;
+use crate::hash::FastMap;
 use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
@@ -109,21 +110,41 @@ impl Tags<'_> {
 }
 
 /// Tags incidents: a zone index, the control history and the forces.
+///
+/// What a tag reads per incident sits in small arrays (zone ids, each
+/// row's force key as a number): ten thousand zones and their rows do not
+/// fit in a cache, and a streamed incident lands on any of them.
 #[derive(Debug)]
 pub struct Tagger<'a> {
-    zones: &'a [Zone],
-    index: ZoneIndex<'a>,
+    /// Each zone's id.
+    zone_ids: Vec<&'a str>,
+    index: ZoneIndex,
     history: &'a History<'a>,
-    /// The `force` key of each control row, computed once.
+    /// The distinct `force` keys of the control rows.
     force_keys: Vec<String>,
+    /// Each control row's key, as a position in `force_keys`.
+    row_keys: Vec<usize>,
 }
 
 impl<'a> Tagger<'a> {
     /// A tagger over `zones` (indexed once), `history` and `forces`.
     #[must_use]
     pub fn new(zones: &'a [Zone], history: &'a History<'a>, forces: &'a [Force]) -> Self {
-        let force_keys = history.rows().iter().map(|r| force_key(r, forces)).collect();
-        Tagger { zones, index: ZoneIndex::new(zones), history, force_keys }
+        Self::with_index(zones, ZoneIndex::new(zones), history, forces)
+    }
+
+    /// A tagger with `zones` already indexed (`index` is [`ZoneIndex::new`]
+    /// of `zones`).
+    #[must_use]
+    pub fn with_index(
+        zones: &'a [Zone],
+        index: ZoneIndex,
+        history: &'a History<'a>,
+        forces: &'a [Force],
+    ) -> Self {
+        let (force_keys, row_keys) = distinct_keys(history, forces);
+        let zone_ids = zones.iter().map(|z| z.id.as_str()).collect();
+        Tagger { zone_ids, index, history, force_keys, row_keys }
     }
 
     /// Tag one incident; `kind` is its `type` (or `event_type`) value.
@@ -144,12 +165,34 @@ impl<'a> Tagger<'a> {
         let holder = zone.and_then(|z| self.history.state_index_at(z, date.end()));
         Tags {
             date: date.to_iso(),
-            zone: zone.and_then(|z| self.zones.get(z)).map(|z| z.id.as_str()),
-            zone_force: holder.and_then(|r| self.force_keys.get(r)).map(String::as_str),
+            zone: zone.and_then(|z| self.zone_ids.get(z)).copied(),
+            zone_force: holder
+                .and_then(|r| self.row_keys.get(r))
+                .and_then(|k| self.force_keys.get(*k))
+                .map(String::as_str),
             location_precision: precision.as_str(),
             marker_color: type_color(kind),
         }
     }
+}
+
+/// The distinct `force` keys of `history`'s rows, and each row's key as a
+/// position among them.
+fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<usize>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen: FastMap<String, usize> = FastMap::default();
+    let row_keys = history
+        .rows()
+        .iter()
+        .map(|r| {
+            let key = force_key(r, forces);
+            *seen.entry(key).or_insert_with_key(|key| {
+                keys.push(key.clone());
+                keys.len() - 1
+            })
+        })
+        .collect();
+    (keys, row_keys)
 }
 
 /// Build the layer.

@@ -20,7 +20,8 @@ pub fn swapped_coordinates(
     zones: &[Zone],
     diags: &mut Diagnostics,
 ) {
-    if zones.is_empty() {
+    // no index for nothing to check (a build or join without incidents)
+    if zones.is_empty() || incidents.iter().all(|i| i.precision == LocationPrecision::Zone) {
         return;
     }
     let index = ZoneIndex::new(zones);
