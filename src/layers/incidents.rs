@@ -24,7 +24,7 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     // A stream asks for the same few types millions of times: remember them
     // per thread (bounded, so a column of unique values cannot grow it).
     thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<Box<str>, &'static str>> =
+        static SEEN: std::cell::RefCell<FastMap<Box<str>, &'static str>> =
             std::cell::RefCell::default();
     }
     let Some(kind) = kind else { return color_of(None) };
