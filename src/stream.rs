@@ -682,15 +682,8 @@ impl Parser {
     /// ends (the next record's start), `None` at the end.
     fn next(&mut self, text: &[u8], mut at: usize) -> Option<usize> {
         self.clear();
-        if let Some(delimiter) = self.fast {
-            let (out, ends) = (&mut self.fast_out, &mut self.fast_ends);
-            out.clear();
-            ends.clear();
-            let end = split_record(text, at, delimiter, out, ends);
-            self.split = end.is_some();
-            if end.is_some() {
-                return end;
-            }
+        if let Some(end) = self.split(text, at) {
+            return Some(end);
         }
         loop {
             let (parsed, used) = self.read(text.get(at..).unwrap_or_default());
@@ -701,6 +694,19 @@ impl Parser {
                 Parsed::More => {}
             }
         }
+    }
+
+    /// The record at `at` read by [`split_record`], if this parser may and
+    /// the record is one it reads: where it ends. `None` leaves the parser
+    /// as it was, for `csv_core` to read the record.
+    fn split(&mut self, text: &[u8], at: usize) -> Option<usize> {
+        let delimiter = self.fast?;
+        let (out, ends) = (&mut self.fast_out, &mut self.fast_ends);
+        out.clear();
+        ends.clear();
+        let end = split_record(text, at, delimiter, out, ends);
+        self.split = end.is_some();
+        end
     }
 
     /// The parser as new, at the start of a piece.
@@ -879,6 +885,14 @@ impl<'r> Blocks<'r> {
     /// it ends, `None` at the end of input. Its fields are in `parser`.
     fn peek(&mut self, parser: &mut Parser, mut at: usize) -> std::io::Result<Option<usize>> {
         parser.clear();
+        if at >= self.buf.len() {
+            self.fill(self.buf.len() + self.sizes.block)?;
+        }
+        // a record whole in the text read so far, split fast (the look
+        // ahead at the dates reads ten thousand of them)
+        if let Some(end) = parser.split(&self.buf, at) {
+            return Ok(Some(end));
+        }
         loop {
             if at >= self.buf.len() {
                 self.fill(self.buf.len() + self.sizes.block)?;
