@@ -258,13 +258,14 @@ fn stream<R: Read, W: Write>(
     };
     // The zones are indexed and the control rows sorted on the pool while
     // this thread reads the header and looks ahead at the dates.
-    let mut built = None;
+    let (mut index, mut history) = (None, None);
     let begun = rayon::in_place_scope(|scope| {
-        scope.spawn(|_| built = Some((ZoneIndex::new(zones), History::new(control, zones.len()))));
+        scope.spawn(|_| index = Some(ZoneIndex::new(zones)));
+        scope.spawn(|_| history = Some(History::new(control, zones.len())));
         begin(reader, opts, sizes, &mut report, events)
     });
     let (mut blocks, headers, columns, dates) = begun?;
-    let Some((index, history)) = built else {
+    let (Some(index), Some(history)) = (index, history) else {
         return Err(Error::internal("the zones were not indexed"));
     };
     let tagger = Tagger::with_index(zones, index, &history, forces);

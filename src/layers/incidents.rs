@@ -177,17 +177,16 @@ impl<'a> Tagger<'a> {
 }
 
 /// The distinct `force` keys of `history`'s rows, and each row's key as a
-/// position among them.
+/// position among them (a key is made once per distinct list of forces).
 fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<usize>) {
     let mut keys: Vec<String> = Vec::new();
-    let mut seen: FastMap<String, usize> = FastMap::default();
+    let mut seen: FastMap<&[usize], usize> = FastMap::default();
     let row_keys = history
         .rows()
         .iter()
         .map(|r| {
-            let key = force_key(r, forces);
-            *seen.entry(key).or_insert_with_key(|key| {
-                keys.push(key.clone());
+            *seen.entry(r.forces.as_slice()).or_insert_with(|| {
+                keys.push(force_key(r, forces));
                 keys.len() - 1
             })
         })
