@@ -2,6 +2,12 @@
 //!
 //! A failed or interrupted write never leaves a half-written file where the
 //! last good one stood.
+//!
+//! A file that replaces an existing one is also synced to disk before the
+//! rename, so that the last good version survives a power cut too (not
+//! only a failed run). A new file is not synced, as no other tool here
+//! syncs what it writes: there is no earlier version to keep, and waiting
+//! for the disk would be most of the time of a large stream.
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -60,6 +66,9 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<()> {
 pub struct AtomicFile {
     path: std::path::PathBuf,
     target: Target,
+    /// Whether the file replaces one, and so is synced to disk before the
+    /// rename (see the module documentation).
+    durable: bool,
     /// A sync started by [`AtomicFile::start_sync`], or a writeback of what
     /// was written so far, still running.
     syncing: Option<Syncing>,
@@ -82,11 +91,11 @@ impl Syncing {
     }
 }
 
-/// Bytes written between two writebacks of a large file. The kernel keeps
-/// written data in memory until it is told to write it (or gigabytes are
-/// waiting), so without this a final sync of hundreds of megabytes would
-/// wait for all of them at once; with it, the disk works while the
-/// stream renders.
+/// Bytes written between two writebacks of a large file that will be
+/// synced. The kernel keeps written data in memory until it is told to
+/// write it (or gigabytes are waiting), so without this a final sync of
+/// hundreds of megabytes would wait for all of them at once; with it, the
+/// disk works while the stream renders.
 const WRITEBACK_BYTES: u64 = 32 << 20;
 
 #[derive(Debug)]
@@ -110,10 +119,12 @@ impl AtomicFile {
             return Ok(AtomicFile {
                 path: path.to_path_buf(),
                 target: Target::Direct(file),
+                durable: false,
                 syncing: None,
                 unsynced: 0,
             });
         }
+        let durable = std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let tmp = tempfile::Builder::new()
@@ -124,12 +135,14 @@ impl AtomicFile {
         Ok(AtomicFile {
             path: path.to_path_buf(),
             target: Target::Temp(tmp),
+            durable,
             syncing: None,
             unsynced: 0,
         })
     }
 
-    /// Flush the file and sync it to disk, without moving it into place.
+    /// Flush the file and, when it replaces one, sync it to disk, without
+    /// moving it into place.
     ///
     /// # Errors
     ///
@@ -147,13 +160,16 @@ impl AtomicFile {
             Target::Direct(f) => f.flush().map_err(|e| Error::io(path, e)),
             Target::Temp(tmp) => {
                 tmp.flush().map_err(|e| Error::io(path, e))?;
+                if !self.durable {
+                    return Ok(());
+                }
                 tmp.as_file().sync_all().map_err(|e| Error::io(path, e))
             }
         }
     }
 
-    /// Start syncing a file written in full to disk on a thread of its
-    /// own, so that the wait for the disk overlaps whatever comes next
+    /// Start syncing a file written in full to disk (when it replaces one)
+    /// on a thread of its own, so that the wait for the disk overlaps whatever comes next
     /// (the other files of a build); [`AtomicFile::sync`] and
     /// [`commit_all`] wait for it. Nothing may be written after this.
     ///
@@ -164,6 +180,9 @@ impl AtomicFile {
         let Target::Temp(tmp) = &mut self.target else { return Ok(()) };
         let path = &self.path;
         tmp.flush().map_err(|e| Error::io(path, e))?;
+        if !self.durable {
+            return Ok(());
+        }
         let file = tmp.as_file().try_clone().map_err(|e| Error::io(path, e))?;
         let before = self.syncing.take();
         let thread = std::thread::spawn(move || {
@@ -180,7 +199,8 @@ impl AtomicFile {
     fn written(&mut self, n: usize) -> std::io::Result<()> {
         self.unsynced += n as u64;
         let Target::Temp(tmp) = &self.target else { return Ok(()) };
-        if self.unsynced < WRITEBACK_BYTES
+        if !self.durable
+            || self.unsynced < WRITEBACK_BYTES
             || self.syncing.as_ref().is_some_and(|s| s.done || !s.thread.is_finished())
         {
             return Ok(());
@@ -306,10 +326,12 @@ mod tests {
     }
 
     #[test]
-    fn large_files_are_written_back_while_they_are_written() {
+    fn large_files_that_replace_one_are_written_back_while_they_are_written() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big.geojson");
+        std::fs::write(&p, b"the last good one").unwrap();
         let mut f = AtomicFile::create(&p).unwrap();
+        assert!(f.durable, "a file that replaces one is synced");
         let block = vec![b'x'; 1 << 20];
         for _ in 0..(WRITEBACK_BYTES >> 20) {
             assert!(f.syncing.is_none(), "no writeback before {WRITEBACK_BYTES} bytes");
@@ -321,6 +343,23 @@ mod tests {
         let written = std::fs::read(&p).unwrap();
         assert_eq!(written.len() as u64, WRITEBACK_BYTES + 3);
         assert!(written.ends_with(b"xend"));
+    }
+
+    #[test]
+    fn new_files_are_not_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.geojson");
+        let mut f = AtomicFile::create(&p).unwrap();
+        assert!(!f.durable, "nothing to keep: no sync");
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..=(WRITEBACK_BYTES >> 20) {
+            f.write_all(&block).unwrap();
+        }
+        assert!(f.syncing.is_none(), "no writeback of a new file");
+        f.start_sync().unwrap();
+        assert!(f.syncing.is_none(), "no sync of a new file");
+        f.commit().unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().len(), WRITEBACK_BYTES + (1 << 20));
     }
 
     #[test]
