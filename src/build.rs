@@ -4,8 +4,9 @@
 //! whole set (see `crate::write::Format::render`). Every output is written
 //! into a temporary file beside its target (GeoJSON layers as they are
 //! rendered, so hundreds of megabytes of incidents are never all in memory),
-//! and the targets are replaced only once every file is written and synced,
-//! so a failed build leaves the previous files untouched. Layers are built,
+//! and the targets are replaced only once every file is written (and each
+//! that replaces a file synced, see `crate::write::atomic`), so a failed
+//! build leaves the previous files untouched. Layers are built,
 //! and formats rendered, in parallel; the output does not depend on the
 //! number of threads.
 
