@@ -68,43 +68,15 @@ impl<'a> History<'a> {
     /// Index `rows` for `zone_count` zones.
     #[must_use]
     pub fn new(rows: &'a [ControlRow], zone_count: usize) -> Self {
-        // rows counted per zone, then placed in zone order (a counting sort)
-        let mut counts = vec![0; zone_count];
-        for r in rows {
-            if let Some(n) = counts.get_mut(r.zone) {
-                *n += 1;
-            }
-        }
-        let mut starts = Vec::with_capacity(zone_count + 1);
-        starts.push(0);
-        starts.extend(counts.iter().scan(0, |total, n| {
-            *total += n;
-            Some(*total)
-        }));
-        let mut next = starts.clone();
-        let mut order = vec![0; starts.last().copied().unwrap_or(0)];
-        for (i, r) in rows.iter().enumerate() {
-            let Some(slot) = next.get_mut(r.zone).filter(|_| r.zone < zone_count) else {
-                continue;
-            };
-            if let Some(o) = order.get_mut(*slot) {
-                *o = i;
-            }
-            *slot += 1;
-        }
-        for w in starts.windows(2) {
-            if let [a, b] = *w {
-                if let Some(zone) = order.get_mut(a..b) {
-                    zone.sort_by(|a, b| {
-                        let (ra, rb) = (rows.get(*a), rows.get(*b));
-                        ra.map(|r| &r.since).cmp(&rb.map(|r| &r.since)).then(a.cmp(b))
-                    });
-                }
-            }
-        }
+        // every zone's rows in turn, each zone's by `since` (then input order)
+        let mut order: Vec<(usize, &ControlRow)> =
+            rows.iter().enumerate().filter(|(_, r)| r.zone < zone_count).collect();
+        order.sort_unstable_by(|(a, ra), (b, rb)| {
+            (ra.zone, &ra.since).cmp(&(rb.zone, &rb.since)).then(a.cmp(b))
+        });
+        let starts = (0..=zone_count).map(|z| order.partition_point(|(_, r)| r.zone < z)).collect();
         let entries = order
             .iter()
-            .filter_map(|i| rows.get(*i).map(|r| (i, r)))
             .map(|(i, r)| Entry {
                 since: r.since.key(),
                 until: r.until.as_ref().map(Moment::key),

@@ -117,18 +117,16 @@ impl<'c, 'a> ChangeFeature<'c, 'a> {
 
     /// The properties in output order.
     fn entries<'s>(&'s self, s: &Snapshot<'_>) -> Props<'s> {
-        let text = |v: Option<&'a str>| v.map_or(PropValue::Null, PropValue::Str);
-        let owned = |v: Option<&'s str>| v.map_or(PropValue::Null, PropValue::Str);
         let c = self.change;
         let mut props = Props::with_capacity(12);
         props.push("zone", PropValue::Str(&self.zone.id));
         props.push("name", PropValue::Str(&self.zone.name));
-        props.push("from_force", owned(self.from_force.as_deref()));
-        props.push("from_status", text(c.from.map(|r| r.status.as_str())));
-        props.push("to_force", owned(self.to_force.as_deref()));
-        props.push("to_status", text(c.to.map(|r| r.status.as_str())));
+        props.push("from_force", self.from_force.as_deref().into());
+        props.push("from_status", c.from.map(|r| r.status.as_str()).into());
+        props.push("to_force", self.to_force.as_deref().into());
+        props.push("to_status", c.to.map(|r| r.status.as_str()).into());
         props.push("date", PropValue::Str(&self.date));
-        props.push("source", text(c.to.and_then(|r| r.source.as_deref())));
+        props.push("source", c.to.and_then(|r| r.source.as_deref()).into());
         props.push("area_km2", measure(s.zone_area_km2(c.zone), 4));
         props.push("fill", PropValue::Str(&self.fill));
         props

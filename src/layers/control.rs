@@ -324,25 +324,18 @@ impl<'a> ZoneFeature<'a> {
     /// the area, the zone's own properties where a name is not taken, then
     /// the style (which replaces any value of the same name in its place).
     fn entries(&self, s: &Snapshot<'_>) -> Props<'_> {
-        let text = |v: Option<&'a str>| v.map_or(PropValue::Null, PropValue::Str);
         let (zone, r) = (self.zone, self.state);
         let mut props = Props::with_capacity(16 + zone.properties.len());
         props.push("zone", PropValue::Str(&zone.id));
         props.push("name", PropValue::Str(&zone.name));
-        props.push("force", self.force.as_deref().map_or(PropValue::Null, PropValue::Str));
-        props
-            .push("force_name", self.force_name.as_deref().map_or(PropValue::Null, PropValue::Str));
-        props.push("status", text(r.map(|r| r.status.as_str())));
-        props.push("since", self.since.as_deref().map_or(PropValue::Null, PropValue::Str));
-        props.push("until", self.until.as_deref().map_or(PropValue::Null, PropValue::Str));
-        props.push("source", text(r.and_then(|r| r.source.as_deref())));
-        props.push("note", text(r.and_then(|r| r.note.as_deref())));
-        for (k, v) in r.map(|r| r.extra.as_slice()).unwrap_or_default() {
-            if !k.is_empty() {
-                let value = if v.is_empty() { PropValue::Null } else { PropValue::Str(v) };
-                props.or_insert(k, value);
-            }
-        }
+        props.push("force", self.force.as_deref().into());
+        props.push("force_name", self.force_name.as_deref().into());
+        props.push("status", r.map(|r| r.status.as_str()).into());
+        props.push("since", self.since.as_deref().into());
+        props.push("until", self.until.as_deref().into());
+        props.push("source", r.and_then(|r| r.source.as_deref()).into());
+        props.push("note", r.and_then(|r| r.note.as_deref()).into());
+        props.or_insert_extra(r.map(|r| r.extra.as_slice()).unwrap_or_default());
         props.insert("area_km2", measure(s.zone_area_km2(self.index), 4));
         for (k, v) in &zone.properties {
             props.or_insert(k, PropValue::Json(v));

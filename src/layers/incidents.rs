@@ -101,8 +101,8 @@ impl Tags<'_> {
         let [date, zone, zone_force, location_precision, marker_color] = TAG_NAMES;
         [
             (date, PropValue::Str(&self.date)),
-            (zone, self.zone.map_or(PropValue::Null, PropValue::Str)),
-            (zone_force, self.zone_force.map_or(PropValue::Null, PropValue::Str)),
+            (zone, self.zone.into()),
+            (zone_force, self.zone_force.into()),
             (location_precision, PropValue::Str(self.location_precision)),
             (marker_color, PropValue::Str(self.marker_color)),
         ]

@@ -362,6 +362,16 @@ impl<'a> Props<'a> {
         }
     }
 
+    /// A control row's extra columns (`url`, analyst fields …) as text,
+    /// empty cells null, where a name is not taken yet.
+    pub(crate) fn or_insert_extra(&mut self, extra: &'a [(String, String)]) {
+        for (k, v) in extra {
+            if !k.is_empty() {
+                self.or_insert(k, if v.is_empty() { PropValue::Null } else { PropValue::Str(v) });
+            }
+        }
+    }
+
     /// The properties as a feature's map.
     pub(crate) fn to_map(&self) -> Map<String, Value> {
         self.0.iter().map(|(k, v)| ((*k).to_string(), v.to_value())).collect()

@@ -88,9 +88,6 @@ impl PeriodFeature<'_> {
     /// cells null, where a name already taken keeps its first place; `fill`
     /// last unless an extra column took its place.
     fn entries(&self) -> Props<'_> {
-        fn text(s: Option<&str>) -> PropValue<'_> {
-            s.map_or(PropValue::Null, PropValue::Str)
-        }
         let r = self.row;
         let mut props = Props::with_capacity(10 + r.extra.len());
         props.push("zone", PropValue::Str(&self.zone.id));
@@ -99,14 +96,10 @@ impl PeriodFeature<'_> {
         props.push("force_name", PropValue::Str(&self.force_name));
         props.push("status", PropValue::Str(self.status));
         props.push("start", PropValue::Str(&self.start));
-        props.push("end", text(self.end.as_deref()));
-        props.push("source", text(r.source.as_deref()));
-        props.push("note", text(r.note.as_deref()));
-        for (k, v) in &r.extra {
-            if !k.is_empty() {
-                props.or_insert(k, if v.is_empty() { PropValue::Null } else { PropValue::Str(v) });
-            }
-        }
+        props.push("end", self.end.as_deref().into());
+        props.push("source", r.source.as_deref().into());
+        props.push("note", r.note.as_deref().into());
+        props.or_insert_extra(&r.extra);
         props.insert("fill", PropValue::Str(&self.fill));
         props
     }

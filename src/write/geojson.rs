@@ -39,6 +39,13 @@ pub enum PropValue<'a> {
     Json(&'a Value),
 }
 
+impl<'a> From<Option<&'a str>> for PropValue<'a> {
+    /// Text, or `null` for none.
+    fn from(text: Option<&'a str>) -> Self {
+        text.map_or(PropValue::Null, PropValue::Str)
+    }
+}
+
 impl PropValue<'_> {
     /// The owned JSON value (a non-finite float becomes `null`).
     #[must_use]

@@ -12,6 +12,16 @@ fn feature<'a>(fc: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no feature {id}"))
 }
 
+/// The ids of a collection's features, in order.
+fn ids(fc: &Value) -> Vec<&str> {
+    fc["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect()
+}
+
+/// The names of an object's members, in order.
+fn keys(object: &Value) -> Vec<&str> {
+    object.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
 fn layer(w: &Workdir, rel: &str) -> Value {
     serde_json::from_str(&w.read(rel)).unwrap()
 }
@@ -46,12 +56,7 @@ fn as_of_during_the_clashes_shows_contested_zones() {
     // Allaya's NDF claim runs 21–23 April
     assert_eq!(feature(&control, "allaya")["properties"]["status"], "claimed");
     let incidents = layer(&w, "q/out/incidents.geojson");
-    let ids: Vec<&str> = incidents["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap())
-        .collect();
+    let ids = ids(&incidents);
     assert!(ids.contains(&"QAM-001") && !ids.iter().any(|i| *i > "QAM-008"), "{ids:?}");
 }
 
@@ -270,18 +275,15 @@ fn layers_rendered_from_the_model_match_the_feature_path() {
         }
     }
     let changes = layer(&w, "direct-2020-03-01/changes.geojson");
-    let ids_changed: Vec<&str> =
-        changes["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert_eq!(ids_changed, ["a", "a10"]);
+    assert_eq!(ids(&changes), ["a", "a10"]);
     assert_eq!(feature(&changes, "a10")["properties"]["from_force"], "saa");
     let control = layer(&w, "direct-all/control.geojson");
     let a = &feature(&control, "a")["properties"];
-    let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
     // an extra column keeps its place unless a property of the layer's own
     // takes it; the zone's own properties come after them (as the zone
     // reader keeps them); the style takes the place of a name already there
     assert_eq!(
-        keys,
+        keys(a),
         [
             "zone",
             "name",
@@ -304,14 +306,8 @@ fn layers_rendered_from_the_model_match_the_feature_path() {
     assert!(a["area_km2"].as_f64().is_some_and(|km2| km2 > 1.0), "{a}");
     assert_eq!(a["stroke"], "#333333");
     let timeline = layer(&w, "direct-all/timeline.geojson");
-    let ids: Vec<&str> = timeline["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        ids(&timeline),
         [
             "a-1/2020-01-01",
             "a/2020-01-01",
@@ -325,9 +321,8 @@ fn layers_rendered_from_the_model_match_the_feature_path() {
     );
     // the extra `fill` keeps its place and gets the state's colour; `name` stays the zone's
     let first = &feature(&timeline, "a/2020-01-01")["properties"];
-    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
-        keys,
+        keys(first),
         [
             "zone",
             "name",
