@@ -24,8 +24,7 @@ fn run() -> Result<bool, frontline::Error> {
     let mut opts = StreamOptions::new("-");
     opts.flavor = Flavor::Sequence;
     let mut problems = Diagnostics::new();
-    let report =
-        incidents_with(std::io::stdin().lock(), &opts, std::io::stdout().lock(), &mut problems)?;
+    let report = incidents_with(std::io::stdin(), &opts, std::io::stdout(), &mut problems)?;
     for d in problems.iter() {
         eprintln!("{d}");
     }

@@ -5,8 +5,8 @@
 //! record, found by following the quotes as `csv` reads them
 //! (`QuoteScan`, shared with [`Table`](crate::read::Table)), and cuts each
 //! block in pieces that the thread pool parses (`csv_core`), checks, tags
-//! and renders apart while this thread reads the next blocks and writes the
-//! finished ones in order. Each record is parsed with the same [`IncidentReader`] as
+//! and renders apart, while one of its threads reads the next blocks and
+//! writes the finished ones in order (rendering pieces as it waits). Each record is parsed with the same [`IncidentReader`] as
 //! the in-memory reader, tagged with the same [`Tagger`] as the incidents
 //! layer (zone, `zone_force`, `location_precision`, `marker-color`), and
 //! written through THE GeoJSON [`FeatureWriter`]. Features keep the input
@@ -40,8 +40,9 @@ const DATE_LOOKAHEAD: usize = 10_000;
 const BLOCK: usize = 1 << 21;
 /// Bytes of text per piece of a block, parsed and rendered apart.
 const PIECE: usize = 1 << 18;
-/// Blocks read ahead of the one written.
-const DEPTH: usize = 3;
+/// Blocks being rendered at once: enough that the pool has work while a
+/// thread writes one and reads the next.
+const DEPTH: usize = 6;
 
 /// Zones, control history and forces for the spatial join of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -165,8 +166,9 @@ impl StreamReport {
     }
 }
 
-/// What a stream tells its caller while it runs.
-pub trait StreamEvents {
+/// What a stream tells its caller while it runs (from a pool thread: the
+/// stream reads, writes and reports there).
+pub trait StreamEvents: Send {
     /// A problem with the input (a skipped row, an encoding guess).
     fn diagnostic(&mut self, diagnostic: &Diagnostic);
     /// Called after each block of text (about 2 MiB) with the input bytes read.
@@ -202,7 +204,7 @@ impl StreamEvents for Diagnostics {
 /// assert!(String::from_utf8(out)?.contains(r##""marker-color":"#c0392b""##));
 /// # Ok(()) }
 /// ```
-pub fn incidents<R: Read, W: Write>(
+pub fn incidents<R: Read + Send, W: Write + Send>(
     reader: R,
     opts: &StreamOptions<'_>,
     writer: W,
@@ -214,11 +216,15 @@ pub fn incidents<R: Read, W: Write>(
 /// Stream incidents, reporting problems and progress to `events` as they
 /// are found.
 ///
+/// The reader, the writer and `events` are used from a thread of rayon's
+/// pool, hence `Send`: give `std::io::stdin()` and `std::io::stdout()`
+/// rather than their locks (the stream buffers both).
+///
 /// # Errors
 ///
 /// I/O errors (reading or writing), and a data error when the header lacks
 /// a date or location column (nothing is written then).
-pub fn incidents_with<R: Read, W: Write>(
+pub fn incidents_with<R: Read + Send, W: Write + Send>(
     reader: R,
     opts: &StreamOptions<'_>,
     writer: W,
@@ -241,7 +247,22 @@ impl Sizes {
 }
 
 /// [`incidents_with`] in blocks and pieces of `sizes`.
-fn stream<R: Read, W: Write>(
+fn stream<R: Read + Send, W: Write + Send>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    writer: W,
+    events: &mut dyn StreamEvents,
+    sizes: Sizes,
+) -> Result<StreamReport> {
+    // The whole stream runs on a pool thread, which renders pieces while
+    // it waits for a block: as many threads run as the pool has. A caller's
+    // thread reading and writing beside the pool made one more, and the
+    // kernel would leave a core idle while two of them shared the other.
+    rayon::scope(|_| stream_on_pool(reader, opts, writer, events, sizes))
+}
+
+/// [`stream`], on a thread of the pool.
+fn stream_on_pool<R: Read + Send, W: Write + Send>(
     reader: R,
     opts: &StreamOptions<'_>,
     writer: W,
@@ -256,8 +277,8 @@ fn stream<R: Read, W: Write>(
         Some(j) => (j.zones, j.names, j.control, j.forces),
         None => (&[][..], &empty_names, &[][..], &[][..]),
     };
-    // The zones are indexed and the control rows sorted on the pool while
-    // this thread reads the header and looks ahead at the dates.
+    // The zones are indexed and the control rows sorted on other threads
+    // while this one reads the header and looks ahead at the dates.
     let (mut index, mut history) = (None, None);
     let begun = rayon::in_place_scope(|scope| {
         scope.spawn(|_| index = Some(ZoneIndex::new(zones)));
@@ -297,19 +318,22 @@ fn stream<R: Read, W: Write>(
     };
     let io_out = |e: std::io::Error| Error::io("-", e);
     // Blocks of text: up to DEPTH are parsed, tagged and rendered in pieces
-    // on the thread pool while this thread reads the next ones and writes
-    // the oldest when it is done, so that the pool never waits for it;
-    // blocks are written in input order.
+    // on the pool; this thread helps until the oldest is done, hands the
+    // pool the next block, then writes the oldest: blocks are written in
+    // input order.
     let mut result: Result<()> = Ok(());
     rayon::in_place_scope(|scope| {
         let mut pending = VecDeque::with_capacity(DEPTH);
         let mut spare = Vec::new();
         let mut more = true;
         result = (|| {
-            loop {
+            // read blocks until DEPTH are being rendered
+            let mut fill = |blocks: &mut Blocks<'_>,
+                            pending: &mut VecDeque<_>,
+                            spare: &mut Vec<u8>|
+             -> Result<()> {
                 while more && pending.len() < DEPTH {
-                    let Some(block) = blocks.next(std::mem::take(&mut spare)).map_err(io_in)?
-                    else {
+                    let Some(block) = blocks.next(std::mem::take(spare)).map_err(io_in)? else {
                         more = false;
                         break;
                     };
@@ -321,14 +345,20 @@ fn stream<R: Read, W: Write>(
                     });
                     pending.push_back(rendered);
                 }
-                let Some(oldest) = pending.pop_front() else { return Ok(()) };
+                Ok(())
+            };
+            fill(&mut blocks, &mut pending, &mut spare)?;
+            while let Some(oldest) = pending.pop_front() {
                 let (pieces, bytes) =
-                    oldest.recv().map_err(|_| Error::internal("a block was not rendered"))?;
+                    helping(&oldest).ok_or_else(|| Error::internal("a block was not rendered"))?;
                 spare = bytes;
+                // the next block goes to the pool before this one is written
+                fill(&mut blocks, &mut pending, &mut spare)?;
                 let pieces = pieces.map_err(io_out)?;
                 rows.write_rendered(&mut fw, pieces, &mut report, events).map_err(io_out)?;
                 events.progress(blocks.offset, report.features);
             }
+            Ok(())
         })();
     });
     result?;
@@ -338,9 +368,32 @@ fn stream<R: Read, W: Write>(
     Ok(report)
 }
 
+/// Wait for a value from `rx`, running the pool's pending work meanwhile
+/// (pieces of this block or of the next ones); when there is none, the
+/// rest of the block is running on another thread, so wait a little and
+/// look again.
+fn helping<T>(rx: &std::sync::mpsc::Receiver<T>) -> Option<T> {
+    use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+    loop {
+        match rx.try_recv() {
+            Ok(value) => return Some(value),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        if rayon::yield_now() == Some(rayon::Yield::Executed) {
+            continue;
+        }
+        match rx.recv_timeout(std::time::Duration::from_micros(200)) {
+            Ok(value) => return Some(value),
+            Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+}
+
 /// Open a stream: its encoding, its header and columns, and the order of
 /// its slashed dates from a look at the first rows (unless a format is given).
-fn begin<'r, R: Read + 'r>(
+fn begin<'r, R: Read + Send + 'r>(
     reader: R,
     opts: &StreamOptions<'_>,
     sizes: Sizes,
@@ -838,7 +891,7 @@ struct Block {
 /// [`QuoteScan`] (the quotes followed as `csv` reads them), cut in pieces
 /// that are parsed apart.
 struct Blocks<'r> {
-    src: BufReader<Box<dyn Read + 'r>>,
+    src: BufReader<Box<dyn Read + Send + 'r>>,
     delimiter: u8,
     sizes: Sizes,
     /// Text read and not yet handed out; it starts at a record.
@@ -856,7 +909,7 @@ struct Blocks<'r> {
 }
 
 impl<'r> Blocks<'r> {
-    fn new(src: BufReader<Box<dyn Read + 'r>>, delimiter: u8, sizes: Sizes) -> Self {
+    fn new(src: BufReader<Box<dyn Read + Send + 'r>>, delimiter: u8, sizes: Sizes) -> Self {
         Blocks {
             src,
             delimiter,
@@ -1028,7 +1081,7 @@ fn read_header(
 
 /// Blocks of the input's text (see [`decoded`]) with the delimiter sniffed
 /// from the first read.
-fn open<'r, R: Read + 'r>(
+fn open<'r, R: Read + Send + 'r>(
     reader: R,
     opts: &StreamOptions<'_>,
     sizes: Sizes,
@@ -1113,13 +1166,13 @@ fn stream_file(
     events: &mut dyn StreamEvents,
 ) -> Result<StreamReport> {
     let stdin = input == Path::new("-");
-    let reader: Box<dyn Read> = if stdin {
-        Box::new(std::io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if stdin {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(input).map_err(|e| Error::io(input, e))?)
     };
     if output == Path::new("-") {
-        return incidents_with(reader, opts, std::io::stdout().lock(), events);
+        return incidents_with(reader, opts, std::io::stdout(), events);
     }
     let mut file = crate::write::atomic::AtomicFile::create(output)?;
     let report = incidents_with(reader, opts, &mut file, events)?;
@@ -1150,7 +1203,9 @@ fn file(opts: &StreamOptions<'_>) -> Location {
 /// Turn raw input into UTF-8 text: a UTF-8 BOM is dropped, UTF-16 with BOM
 /// and bytes that are not UTF-8 (read as Windows-1252) are transcoded as
 /// they stream. The guess looks at the first 64 KiB.
-fn decoded<'r, R: Read + 'r>(reader: R) -> std::io::Result<(Box<dyn Read + 'r>, Encoding)> {
+fn decoded<'r, R: Read + Send + 'r>(
+    reader: R,
+) -> std::io::Result<(Box<dyn Read + Send + 'r>, Encoding)> {
     let mut raw = BufReader::with_capacity(1 << 16, reader);
     let head = raw.fill_buf()?;
     let bom_builder = || encoding_rs_io::DecodeReaderBytesBuilder::new();
@@ -1537,6 +1592,11 @@ mod tests {
                 run_sized(&csv, Flavor::Sequence, Sizes { block, piece, lookahead: 10 }, step);
             assert_eq!(cut, one);
         }
+        // a pool of one thread reads, renders and writes alone, the same
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let sizes = Sizes { block: 64, piece: 16, lookahead: 10 };
+        let alone = pool.install(|| run_sized(&csv, Flavor::Sequence, sizes, 7));
+        assert_eq!(alone, run_sized(&csv, Flavor::Sequence, sizes, 7));
         // the quote left open at the end takes the rest of the text, as csv reads it
         assert!(whole.0.ends_with("\"note\":\"open\\n1,2\",\"zone\":null,\"zone_force\":null,\"location_precision\":\"point\",\"marker-color\":\"#7f7f7f\"}}\n"), "{}", whole.0.lines().last().unwrap_or_default());
     }
