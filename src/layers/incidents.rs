@@ -8,7 +8,7 @@ use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
 use crate::model::Incident;
-use crate::model::{Force, LocationPrecision, Moment, Zone};
+use crate::model::{Force, IsoText, LocationPrecision, Moment, Zone};
 use crate::read::incidents::TAG_NAMES;
 use crate::spatial::ZoneIndex;
 use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
@@ -83,7 +83,7 @@ fn color_of(kind: Option<&str>) -> &'static str {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tags<'a> {
     /// The incident's date (ISO 8601).
-    pub date: String,
+    pub date: IsoText,
     /// Id of the containing zone (null for approximate locations).
     pub zone: Option<&'a str>,
     /// The force key of the zone's state on the incident's date.
@@ -100,7 +100,7 @@ impl Tags<'_> {
     pub fn entries(&self) -> [(&'static str, PropValue<'_>); 5] {
         let [date, zone, zone_force, location_precision, marker_color] = TAG_NAMES;
         [
-            (date, PropValue::Str(&self.date)),
+            (date, PropValue::Str(self.date.as_str())),
             (zone, self.zone.into()),
             (zone_force, self.zone_force.into()),
             (location_precision, PropValue::Str(self.location_precision)),
@@ -164,7 +164,7 @@ impl<'a> Tagger<'a> {
         };
         let holder = zone.and_then(|z| self.history.state_index_at(z, date.end()));
         Tags {
-            date: date.to_iso(),
+            date: date.iso(),
             zone: zone.and_then(|z| self.zone_ids.get(z)).copied(),
             zone_force: holder
                 .and_then(|r| self.row_keys.get(r))

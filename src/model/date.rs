@@ -82,35 +82,27 @@ impl Moment {
     /// ISO 8601 text: `2021-04-25`, `2021-04-25T22:00:00`, `2021-04-25T22:00:00+03:00`.
     #[must_use]
     pub fn to_iso(&self) -> String {
-        self.to_string()
+        self.iso().as_str().to_string()
     }
-}
 
-impl PartialEq for Moment {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+    /// [`Moment::to_iso`] held inline: no allocation (a stream writes the
+    /// date of every incident).
+    #[must_use]
+    pub fn iso(&self) -> IsoText {
+        let mut text = IsoText { bytes: [0; 40], len: 0 };
+        // the longest form (a six-digit year with a time and an offset)
+        // is 31 bytes: this cannot fail
+        let _ = self.write_iso(&mut text);
+        text
     }
-}
-impl Eq for Moment {}
-impl PartialOrd for Moment {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Moment {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key).then(other.date_only.cmp(&self.date_only))
-    }
-}
 
-impl fmt::Display for Moment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// Write the ISO 8601 text: chrono's `format` parses its pattern on
+    /// every call, and `write!` with padded fields costs more than the rest
+    /// of an incident's date, so the fields are written as digits. Years
+    /// outside 0..=9999 keep chrono's form.
+    fn write_iso(&self, f: &mut impl fmt::Write) -> fmt::Result {
         use chrono::{Datelike, Timelike};
         let k = &self.key;
-        // chrono's `format` parses its pattern on every call; this is the hot
-        // path of streamed incidents. Years outside 0..=9999 keep chrono's form.
-        // The fields are written as digits into one buffer: `write!` with
-        // padded fields costs more than the rest of an incident's date.
         let (year, month, day) = (k.year(), k.month(), k.day());
         match u32::try_from(year).ok().filter(|y| *y <= 9999) {
             Some(y) => {
@@ -139,6 +131,53 @@ impl fmt::Display for Moment {
                 write!(f, "{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
             }
         }
+    }
+}
+
+/// A moment's ISO 8601 text ([`Moment::iso`]), held inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsoText {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl IsoText {
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        self.bytes.get(..self.len).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for IsoText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl PartialEq for Moment {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Moment {}
+impl PartialOrd for Moment {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Moment {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key).then(other.date_only.cmp(&self.date_only))
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.iso().as_str())
     }
 }
 

@@ -286,7 +286,9 @@ impl Schema {
         match parsed {
             Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
                 // as `number`: an integer if it reads as one, else the float
-                raw.trim().parse::<i64>().map_or(PropValue::Float(v), PropValue::Int)
+                // (its text when that is how it is written)
+                let raw = raw.trim();
+                raw.parse::<i64>().map_or_else(|_| PropValue::number(raw, v), PropValue::Int)
             }
             _ => self.value(column, raw),
         }
