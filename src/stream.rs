@@ -24,7 +24,7 @@ use crate::model::{ControlRow, DateParser, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
 use crate::read::decode::Encoding;
 use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
-use crate::read::table::{sniff_delimiter, Fields, QuoteScan};
+use crate::read::table::{sniff_delimiter, trim, Fields, QuoteScan};
 use crate::spatial::ZoneIndex;
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
@@ -608,18 +608,6 @@ impl Fields for Text<'_> {
         let Some(&end) = self.ends.get(column) else { return "" };
         let start = column.checked_sub(1).and_then(|c| self.ends.get(c)).map_or(0, |s| *s);
         self.text.get(start..end).map_or("", trim)
-    }
-}
-
-/// `str::trim`, without its look at every end for the text that has no
-/// white space there (a printable ASCII byte at both ends: nearly every
-/// field; white space other than ASCII is never a single byte).
-fn trim(s: &str) -> &str {
-    let solid = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    if solid(s.as_bytes().first()) && solid(s.as_bytes().last()) {
-        s
-    } else {
-        s.trim()
     }
 }
 

@@ -296,7 +296,7 @@ impl DateParser {
     ///
     /// A [`DateError`] saying why the value is not a date.
     pub fn parse(&self, value: &str) -> Result<Moment, DateError> {
-        let s = value.trim();
+        let s = crate::read::table::trim(value);
         if let Some(fmt) = &self.format {
             if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
                 return Ok(Moment::from_datetime(dt, None));

@@ -11,7 +11,7 @@
 use super::control::date_parser;
 use super::presets::ucdp::violence_label;
 use super::presets::{self, Derive, Preset, Roles};
-use super::table::{find_column, missing_column, parse_number, Fields, Row, Table};
+use super::table::{find_column, missing_column, parse_number, trim, Fields, Row, Table};
 use crate::crs::Transform;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::model::{DateParser, Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
@@ -287,7 +287,7 @@ impl Schema {
             Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
                 // as `number`: an integer if it reads as one, else the float
                 // (its text when that is how it is written)
-                let raw = raw.trim();
+                let raw = trim(raw);
                 raw.parse::<i64>().map_or_else(|_| PropValue::number(raw, v), PropValue::Int)
             }
             _ => self.value(column, raw),
@@ -500,15 +500,19 @@ impl IncidentReader<'_> {
     /// The record's id: the id column, else `row-<line>`.
     #[must_use]
     pub fn id(&self, rec: &impl Fields, line: u64) -> String {
-        self.id_with(rec, || line)
+        self.id_with(rec, || line).into_owned()
     }
 
     /// [`IncidentReader::id`] with the line asked only when the id is made
     /// from it.
-    pub fn id_with(&self, rec: &impl Fields, line: impl FnOnce() -> u64) -> String {
+    pub fn id_with<'r>(
+        &self,
+        rec: &'r impl Fields,
+        line: impl FnOnce() -> u64,
+    ) -> std::borrow::Cow<'r, str> {
         match self.columns.id.map(|c| rec.field(c)).filter(|s| !s.is_empty()) {
-            Some(id) => id.to_string(),
-            None => format!("row-{}", line()),
+            Some(id) => id.into(),
+            None => format!("row-{}", line()).into(),
         }
     }
 
@@ -798,7 +802,7 @@ pub fn number_value(s: &str, decimal_comma: bool) -> Option<Value> {
 }
 
 fn number(s: &str, decimal_comma: bool) -> Option<PropValue<'static>> {
-    if let Ok(i) = s.trim().parse::<i64>() {
+    if let Ok(i) = trim(s).parse::<i64>() {
         return Some(PropValue::Int(i));
     }
     parse_number(s, decimal_comma).map(PropValue::Float)

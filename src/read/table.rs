@@ -157,10 +157,22 @@ fn first_data_line(text: &str) -> &str {
     text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("")
 }
 
+/// `str::trim`, without its look at every end for the text that has no
+/// white space there (a printable ASCII byte at both ends: nearly every
+/// field; white space other than ASCII is never a single byte).
+pub(crate) fn trim(s: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if solid(s.as_bytes().first()) && solid(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Parse a number, accepting a decimal comma when the table uses one.
 #[must_use]
 pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return None;
     }
