@@ -242,15 +242,23 @@ impl PropKey for &str {
 pub struct Key {
     name: String,
     json: Vec<u8>,
+    /// `json` padded with zeros, when it fits: copied whole (a fixed size
+    /// the compiler copies inline, not through `memcpy`), then cut.
+    padded: Option<[u8; Key::PADDED]>,
 }
 
 impl Key {
+    const PADDED: usize = 32;
+
     /// The key `name`.
     #[must_use]
     pub fn new(name: &str) -> Self {
         let mut json = Vec::with_capacity(name.len() + 3);
         name.push_key(&mut json);
-        Key { name: name.to_string(), json }
+        let mut padded = [0; Key::PADDED];
+        let padded =
+            padded.get_mut(..json.len()).map(|head| head.copy_from_slice(&json)).map(|()| padded);
+        Key { name: name.to_string(), json, padded }
     }
 
     /// The name, unescaped.
@@ -262,7 +270,14 @@ impl Key {
 
 impl PropKey for &Key {
     fn push_key(&self, buf: &mut Vec<u8>) {
-        buf.extend_from_slice(&self.json);
+        match &self.padded {
+            Some(padded) => {
+                let len = buf.len() + self.json.len();
+                buf.extend_from_slice(padded);
+                buf.truncate(len);
+            }
+            None => buf.extend_from_slice(&self.json),
+        }
     }
 }
 
@@ -976,6 +991,19 @@ mod tests {
         }
         for t in ["33.3796140", "0.00001", "1.", "01.5", "+1.5", "1e5", "123456789012345.6", "7"] {
             assert!(!kept(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn keys_padded_or_not_write_as_text_keys() {
+        // 29 letters make 32 bytes of JSON (padded), 30 make 33 (not)
+        let names =
+            ["a", "event_date", "quo\"te", &"x".repeat(29), &"y".repeat(30), &"z".repeat(70)];
+        for name in names {
+            let (mut key, mut text) = (b"{".to_vec(), b"{".to_vec());
+            (&Key::new(name)).push_key(&mut key);
+            name.push_key(&mut text);
+            assert_eq!(String::from_utf8(key).unwrap(), String::from_utf8(text).unwrap());
         }
     }
 
