@@ -153,6 +153,10 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut at = i;
             loop {
+                // to the next quote or bracket, in a tight loop (digits and
+                // commas of coordinates are most of a zones file)
+                let stop = |c: &u8| matches!(c, b'"' | b'{' | b'}' | b'[' | b']');
+                at += b.get(at..)?.iter().position(stop)?;
                 match b.get(at)? {
                     b'"' => {
                         at = skip_string(b, at)?;
