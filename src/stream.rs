@@ -258,14 +258,14 @@ fn stream<R: Read + Send, W: Write + Send>(
     // it waits for a block: as many threads run as the pool has. A caller's
     // thread reading and writing beside the pool made one more, and the
     // kernel would leave a core idle while two of them shared the other.
-    rayon::scope(|_| stream_on_pool(reader, opts, writer, events, sizes))
+    rayon::scope(|_| on_pool(reader, opts, writer, events, sizes))
 }
 
 /// [`stream`], on a thread of the pool.
-fn stream_on_pool<R: Read + Send, W: Write + Send>(
-    reader: R,
+fn on_pool(
+    reader: impl Read + Send,
     opts: &StreamOptions<'_>,
-    writer: W,
+    writer: impl Write + Send,
     events: &mut dyn StreamEvents,
     sizes: Sizes,
 ) -> Result<StreamReport> {
