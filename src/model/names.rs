@@ -128,6 +128,12 @@ impl NameIndex {
     /// thousand zones have tens of thousands of spellings).
     pub fn extend(&mut self, spellings: &[(&str, usize)]) {
         let keys: Vec<String> = spellings.par_iter().map(|(s, _)| normalize(s)).collect();
+        // room made once, not grown (and rehashed) step by step
+        let n = spellings.len();
+        self.keys.reserve(n);
+        self.exact.reserve(n);
+        self.entities.reserve(n);
+        self.spellings.reserve(n);
         for (&(spelling, index), key) in spellings.iter().zip(keys) {
             self.insert_keyed(spelling, index, || key);
         }

@@ -164,7 +164,11 @@ pub fn read(
     }
     found.sort(); // in file order, as one pass would have found them
     diags.extend(found);
-    let rows = chunks.concat();
+    // moved, not cloned (`concat` clones every row, then drops the chunks)
+    let mut rows = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        rows.extend(chunk);
+    }
     check_conflicts(table, &rows, diags);
     rows
 }
