@@ -95,7 +95,26 @@ impl Moment {
         let _ = self.write_iso(&mut text);
         text
     }
+}
 
+impl PartialEq for Moment {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Moment {}
+impl PartialOrd for Moment {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Moment {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key).then(other.date_only.cmp(&self.date_only))
+    }
+}
+
+impl Moment {
     /// Write the ISO 8601 text: chrono's `format` parses its pattern on
     /// every call, and `write!` with padded fields costs more than the rest
     /// of an incident's date, so the fields are written as digits. Years
@@ -134,6 +153,12 @@ impl Moment {
     }
 }
 
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.iso().as_str())
+    }
+}
+
 /// A moment's ISO 8601 text ([`Moment::iso`]), held inline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IsoText {
@@ -155,29 +180,6 @@ impl fmt::Write for IsoText {
         self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(s.as_bytes());
         self.len = end;
         Ok(())
-    }
-}
-
-impl PartialEq for Moment {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Moment {}
-impl PartialOrd for Moment {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Moment {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key).then(other.date_only.cmp(&self.date_only))
-    }
-}
-
-impl fmt::Display for Moment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.iso().as_str())
     }
 }
 

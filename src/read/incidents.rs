@@ -802,7 +802,8 @@ pub fn number_value(s: &str, decimal_comma: bool) -> Option<Value> {
 }
 
 fn number(s: &str, decimal_comma: bool) -> Option<PropValue<'static>> {
-    if let Ok(i) = trim(s).parse::<i64>() {
+    let s = trim(s);
+    if let Ok(i) = s.parse::<i64>() {
         return Some(PropValue::Int(i));
     }
     parse_number(s, decimal_comma).map(PropValue::Float)
