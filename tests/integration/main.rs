@@ -19,6 +19,7 @@ mod dynamics;
 mod examples;
 mod golden;
 mod incidents;
+mod readme;
 mod regression;
 mod simplify;
 mod stream;

@@ -168,7 +168,7 @@ pub struct OutputArgs {
     /// Output folder (default: PROJECT/out).
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Formats, comma-separated: geojson, geojsonseq, html, qml, svg, or all.
+    /// Formats, comma-separated: geojson (default), geojsonseq, topojson, html, qml, svg, or all.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Option<Vec<String>>,
     /// Decimals of output coordinates (default 6).
