@@ -1,24 +1,38 @@
 //! Test helpers: a temporary working folder that runs the binary.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared real-data folder, or `None` (with a message) when absent.
+/// Whether an environment switch such as `FRONTLINE_REQUIRE_REAL_DATA` is on
+/// (set to anything but empty or `0`).
+pub fn switched_on(var: &str) -> bool {
+    std::env::var_os(var).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `rel` inside the folder of real third-party data: `FRONTLINE_SHARED_DATA`,
+/// or `../shared/data/real` beside the repository. When it is absent the
+/// caller skips (`None`, with a `skipping:` message), unless
+/// `FRONTLINE_REQUIRE_REAL_DATA=1` makes that a failure.
 pub fn shared_data(rel: &str) -> Option<PathBuf> {
     let base = std::env::var_os("FRONTLINE_SHARED_DATA")
         .map_or_else(|| repo().join("../shared/data/real"), PathBuf::from);
     let p = base.join(rel);
     if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} not found (set FRONTLINE_SHARED_DATA)", p.display());
-        None
+        return Some(p);
     }
+    let msg = format!(
+        "{} not found (set FRONTLINE_SHARED_DATA to the real-data folder; see tests/README.md)",
+        p.display()
+    );
+    assert!(!switched_on("FRONTLINE_REQUIRE_REAL_DATA"), "real data is required: {msg}");
+    eprintln!("skipping: {msg}");
+    None
 }
 
 /// A temporary folder to run `frontline` in.
@@ -57,12 +71,34 @@ impl Workdir {
 
     /// Run `frontline` with `args` in this folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_frontline"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run frontline")
+        self.command(args).output().expect("run frontline")
+    }
+
+    /// Run `frontline` with `args` in this folder, `stdin` on its standard input.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run frontline");
+        let mut pipe = child.stdin.take().expect("stdin");
+        let input = stdin.to_vec();
+        // written from a thread so that a full stdout pipe cannot block both sides
+        let writer = std::thread::spawn(move || {
+            // a command that stops reading early closes the pipe: not an error here
+            let _ = pipe.write_all(&input);
+        });
+        let out = child.wait_with_output().expect("wait for frontline");
+        writer.join().expect("stdin writer");
+        out
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_frontline"));
+        c.args(args).current_dir(self.path()).env("NO_COLOR", "1");
+        c
     }
 }
 
