@@ -139,13 +139,14 @@ fn build_help_names_every_format() {
     assert!(o.status.success());
     let help = text(&o.stdout);
     // the `--format` entry: its line and any continuation lines before the next flag
-    let entry: String = help
+    let entry: Vec<&str> = help
         .lines()
         .skip_while(|l| !l.trim_start().starts_with("--format"))
         .enumerate()
         .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('-'))
-        .map(|(_, l)| format!("{l}\n"))
+        .map(|(_, l)| l)
         .collect();
+    let entry = entry.join("\n");
     assert!(!entry.is_empty(), "no --format in `frontline build --help`:\n{help}");
     let words: BTreeSet<&str> =
         entry.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
