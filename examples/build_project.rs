@@ -6,7 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)] // a command-line example prints
 
-use frontline::project::{Overrides, Project};
+use frontline::{Overrides, Project};
 use std::path::PathBuf;
 
 fn main() {
@@ -33,7 +33,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for w in warnings.iter() {
         eprintln!("{w}");
     }
-    let report = frontline::build::build(&project, &out)?;
+    let report = frontline::build(&project, &out)?;
     println!(
         "as of {}: {} zones, {} forces",
         report.as_of,

@@ -4,8 +4,8 @@
 //! Usage: `cargo run --example stream_incidents < incidents.csv > incidents.geojsonseq`
 #![allow(clippy::print_stderr, clippy::exit)] // why: a command-line example reports on stderr
 
+use frontline::stream::Flavor;
 use frontline::stream::{incidents_with, StreamOptions};
-use frontline::write::geojson::Flavor;
 use frontline::Diagnostics;
 
 fn main() -> std::process::ExitCode {

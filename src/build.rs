@@ -1,25 +1,27 @@
 //! `build`: a project in, every layer in every requested format out.
 //!
-//! Every layer is built once and sorted by id; then each format renders the
-//! whole set (see `crate::write::Format::render`). Every output is written
-//! into a temporary file beside its target (GeoJSON layers as they are
-//! rendered, so hundreds of megabytes of incidents are never all in memory),
-//! and the targets are replaced only once every file is written (and each
-//! that replaces a file synced, see `crate::write::atomic`), so a failed
-//! build leaves the previous files untouched. Layers are built,
-//! and formats rendered, in parallel; the output does not depend on the
-//! number of threads.
+//! One path: each layer is built once ([`LayerKind::build`], in parallel,
+//! the layers that need the shared arcs beside the others) and handed, as
+//! soon as it is built, to every requested format's
+//! [`Writer`](crate::write::Writer); once every layer was handed, each
+//! writer finishes (the page and the picture need all of them). Every
+//! output is written into a temporary file beside its target (GeoJSON as it
+//! is rendered, so hundreds of megabytes of incidents are never all in
+//! memory), and the targets are replaced only once every file is written
+//! (and each that replaces a file synced, see `crate::write::atomic`), so a
+//! failed build leaves the previous files untouched. The output does not
+//! depend on the number of threads, nor on which other formats were asked
+//! for.
 
-use crate::error::{Error, Result};
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::error::Result;
+use crate::feature::Feature;
+use crate::layers::{Layer, LayerKind, Snapshot};
 use crate::project::Project;
-use crate::write::atomic::{self, AtomicFile};
-use crate::write::geojson::natural_cmp;
-use crate::write::geojson::Flavor;
-use crate::write::{self, Format};
+use crate::write::atomic;
+use crate::write::{self, Context, Handed, Staged, Writer};
 use rayon::prelude::*;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a build wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,32 +34,19 @@ pub struct BuildReport {
     pub files: Vec<(PathBuf, usize)>,
 }
 
-/// Build every layer of a snapshot, each sorted by id.
-///
-/// # Errors
-///
-/// Internal errors of a layer.
-pub fn layers(snapshot: &Snapshot<'_>) -> Result<Vec<(LayerKind, Vec<Feature>)>> {
-    build_each(snapshot, &LayerKind::ALL, |_, features| Ok(features))
-}
-
-/// Build the given layers of a snapshot in parallel, each sorted by id,
-/// and hand each to `then` as soon as it is built; the results come back
-/// in [`LayerKind::ALL`] order. The topology (built on one thread) is made
+/// Build the given layers of a snapshot in parallel and hand each to
+/// `then` as soon as it is built; the results come back in
+/// [`LayerKind::ALL`] order. The topology (built on one thread) is made
 /// while the layers that do not need it are built on the others.
-fn build_each<T: Send>(
+pub(crate) fn build_each<T: Send>(
     snapshot: &Snapshot<'_>,
     kinds: &[LayerKind],
-    then: impl Fn(LayerKind, Vec<Feature>) -> Result<T> + Sync,
+    then: impl Fn(Layer<'_>) -> Result<T> + Sync,
 ) -> Result<Vec<(LayerKind, T)>> {
     let each = |kinds: &[LayerKind]| {
         kinds
             .par_iter()
-            .map(|&kind| {
-                let mut features = kind.build(snapshot)?;
-                features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-                Ok((kind, then(kind, features)?))
-            })
+            .map(|&kind| Ok((kind, then(kind.build(snapshot)?)?)))
             .collect::<Result<Vec<_>>>()
     };
     let (arcs, rest): (Vec<LayerKind>, Vec<LayerKind>) =
@@ -73,144 +62,101 @@ fn build_each<T: Send>(
     );
     let mut done = from_arcs?;
     done.extend(others?);
-    done.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
+    done.sort_by_key(|(kind, _)| *kind);
     Ok(done)
 }
 
-/// Render every layer of `project` in every format into `out_dir`.
+/// Every layer of a project as of its date, in memory: the features the
+/// GeoJSON files would hold, each layer sorted by id.
+///
+/// ```
+/// use frontline::{LayerKind, Overrides, Project};
+/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
+/// let (project, _warnings) = Project::load(&dir, &Overrides::default())?;
+/// let layers = frontline::layers(&project)?;
+/// let control = layers.get(LayerKind::Control);
+/// assert!(control.iter().any(|f| f.id == "al-tay"));
+/// let collection: geojson::FeatureCollection = layers.feature_collection(LayerKind::Control);
+/// assert_eq!(collection.features.len(), control.len());
+/// # Ok::<(), frontline::Error>(())
+/// ```
 ///
 /// # Errors
 ///
-/// Usage errors (bad format, no date, missing `--leaflet` folder) and I/O errors.
-pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
-    let formats = Format::parse_list(&project.settings.formats)?;
+/// A usage error when no date is set and the data has none, or when S is
+/// after D.
+pub fn layers(project: &Project) -> Result<Layers> {
     let snapshot = Snapshot::new(project)?;
     snapshot.prepare();
-    let geojson: Option<Vec<(Flavor, &str)>> = formats.iter().map(|f| f.geojson()).collect();
-    let (temps, layers) = match geojson {
-        Some(flavors) => write_as_built(&snapshot, &flavors, out_dir)?,
-        None => {
-            let layers = layers(&snapshot)?;
-            let staged = formats
-                .par_iter()
-                .map(|format| stage(*format, &snapshot, &layers, out_dir))
-                .collect::<Result<Vec<_>>>()?;
-            (staged.into_iter().flatten().collect(), layers)
+    let layers = build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.to_owned()))?;
+    Ok(Layers { layers })
+}
+
+/// Every layer of a snapshot in memory ([`layers`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layers {
+    layers: Vec<(LayerKind, Vec<Feature>)>,
+}
+
+impl Layers {
+    /// The features of one layer, sorted by id.
+    #[must_use]
+    pub fn get(&self, kind: LayerKind) -> &[Feature] {
+        self.layers.iter().find(|(k, _)| *k == kind).map_or(&[], |(_, f)| f.as_slice())
+    }
+
+    /// Every layer with its features, in [`LayerKind::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (LayerKind, &[Feature])> {
+        self.layers.iter().map(|(k, f)| (*k, f.as_slice()))
+    }
+
+    /// One layer as a `geojson::FeatureCollection` (coordinates as computed,
+    /// not rounded; the files round them to `--precision`).
+    #[must_use]
+    pub fn feature_collection(&self, kind: LayerKind) -> geojson::FeatureCollection {
+        geojson::FeatureCollection {
+            bbox: None,
+            features: self.get(kind).iter().cloned().map(geojson::Feature::from).collect(),
+            foreign_members: None,
         }
-    };
-    let files = temps.iter().map(|(path, features, _)| (path.clone(), *features)).collect();
-    atomic::commit_all(temps.into_iter().map(|(_, _, file)| file).collect())?;
-    // Hundreds of thousands of features: freed in the background, on all
-    // threads, while the caller goes on (or the process ends).
-    rayon::spawn(move || layers.into_par_iter().for_each(drop));
+    }
+}
+
+/// Write every layer of `project` in every format of its settings into
+/// `out_dir`.
+///
+/// # Errors
+///
+/// Usage errors (no date, a missing `--leaflet` folder) and I/O errors.
+pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
+    let snapshot = Snapshot::new(project)?;
+    snapshot.prepare();
+    let cx = Context::new(&snapshot, out_dir);
+    let formats = &project.settings.formats;
+    let writers: Vec<Box<dyn Writer>> = formats.iter().map(|f| write::writer(*f)).collect();
+    let wants_owned = writers.iter().any(|w| w.wants_owned());
+    let per_layer = build_each(&snapshot, &LayerKind::ALL, |layer| {
+        let owned = wants_owned.then(|| Arc::<[Feature]>::from(layer.features.to_owned()));
+        let handed = Handed { layer: &layer, owned };
+        writers.par_iter().map(|w| w.layer(&cx, &handed)).collect::<Result<Vec<_>>>()
+    })?;
+    let finished = writers.par_iter().map(|w| w.finish(&cx)).collect::<Result<Vec<_>>>()?;
+    // the files format by format, each in layer order, then what it finished
+    let mut by_format: Vec<Vec<Staged>> = finished.iter().map(|_| Vec::new()).collect();
+    for (_, staged) in per_layer {
+        for (format, files) in by_format.iter_mut().zip(staged) {
+            format.extend(files);
+        }
+    }
+    for (format, files) in by_format.iter_mut().zip(finished) {
+        format.extend(files);
+    }
+    let staged: Vec<Staged> = by_format.into_iter().flatten().collect();
+    let files = staged.iter().map(|s| (s.path.clone(), s.features)).collect();
+    atomic::commit_all(staged.into_iter().map(|s| s.file).collect())?;
     Ok(BuildReport {
         as_of: snapshot.as_of.to_iso(),
         since: snapshot.since.as_ref().map(crate::model::Moment::to_iso),
         files,
     })
-}
-
-/// A file written into a temporary file beside its target, with its
-/// feature count.
-type Staged = (PathBuf, usize, AtomicFile);
-
-/// Built layers, each with its features.
-type Layers = Vec<(LayerKind, Vec<Feature>)>;
-
-/// With only GeoJSON formats, write each layer's files as soon as it is
-/// built, while the others are still building; the layers that
-/// [render from the model](LayerKind::renders_from_model) (a feature per
-/// zone, per control period, per incident) are not turned into features at
-/// all. The files come format by
-/// format, each in layer order, with the built layers.
-fn write_as_built(
-    snapshot: &Snapshot<'_>,
-    flavors: &[(Flavor, &str)],
-    out_dir: &Path,
-) -> Result<(Vec<Staged>, Layers)> {
-    let write = |kind: LayerKind, features: Option<&[Feature]>| {
-        flavors
-            .par_iter()
-            .map(|&(flavor, ext)| {
-                let path = out_dir.join(write::geojson_name(kind, ext));
-                geojson_file(snapshot, kind, path, features, flavor)
-            })
-            .collect::<Result<Vec<_>>>()
-    };
-    let (from_model, kinds): (Vec<LayerKind>, Vec<LayerKind>) =
-        LayerKind::ALL.into_iter().partition(|k| k.renders_from_model());
-    let (built, rendered) = rayon::join(
-        || {
-            build_each(snapshot, &kinds, |kind, features| {
-                Ok((write(kind, Some(&features))?, features))
-            })
-        },
-        || {
-            from_model
-                .par_iter()
-                .map(|&kind| Ok((kind, write(kind, None)?)))
-                .collect::<Result<Vec<_>>>()
-        },
-    );
-    let mut files = rendered?;
-    let mut layers = Vec::new();
-    for (kind, (staged, features)) in built? {
-        files.push((kind, staged));
-        layers.push((kind, features));
-    }
-    files.sort_by_key(|(kind, _)| LayerKind::ALL.iter().position(|k| k == kind));
-    let mut by_format: Vec<Vec<Staged>> = flavors.iter().map(|_| Vec::new()).collect();
-    for (_, staged) in files {
-        for (format, file) in by_format.iter_mut().zip(staged) {
-            format.push(file);
-        }
-    }
-    Ok((by_format.into_iter().flatten().collect(), layers))
-}
-
-/// Render the files of one format from the built layers into temporary
-/// files beside their targets: GeoJSON layers as they are rendered, other
-/// formats in memory first.
-fn stage(
-    format: Format,
-    snapshot: &Snapshot<'_>,
-    layers: &[(LayerKind, Vec<Feature>)],
-    out_dir: &Path,
-) -> Result<Vec<Staged>> {
-    let Some((flavor, ext)) = format.geojson() else {
-        return format
-            .render(snapshot, layers)?
-            .into_iter()
-            .map(|out| {
-                let path = out_dir.join(&out.name);
-                let mut file = AtomicFile::create(&path)?;
-                file.write_all(&out.bytes).map_err(|e| Error::io(&path, e))?;
-                file.start_sync()?;
-                Ok((path, out.features, file))
-            })
-            .collect();
-    };
-    write::geojson_layers(layers, ext)
-        .into_par_iter()
-        .map(|(kind, name, features)| {
-            geojson_file(snapshot, kind, out_dir.join(name), features, flavor)
-        })
-        .collect()
-}
-
-/// Write one GeoJSON layer (`None` features: rendered from the model) into a
-/// temporary file beside `path` as it is rendered.
-fn geojson_file(
-    snapshot: &Snapshot<'_>,
-    kind: LayerKind,
-    path: PathBuf,
-    features: Option<&[Feature]>,
-    flavor: Flavor,
-) -> Result<Staged> {
-    let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
-    let (file, count) = write::write_geojson_layer(snapshot, kind, features, flavor, file)
-        .map_err(|e| Error::io(&path, e))?;
-    let mut file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
-    file.start_sync()?;
-    Ok((path, count, file))
 }

@@ -9,11 +9,11 @@
 
 use crate::error::{Error, Result};
 use crate::history::ZoneChange;
-use crate::layers::control::{force_key, force_name};
 use crate::layers::{changes, Snapshot};
 use crate::model::ControlRow;
 use crate::project::Project;
-use crate::write::geojson::{write_collection, Flavor};
+use crate::style::{force_key, force_name};
+use crate::write::geojson::{write_layer, Flavor, ZoneJson};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -53,8 +53,8 @@ impl DiffFormat {
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use frontline::diff::{render, DiffFormat};
-/// use frontline::project::{Overrides, Project};
+/// use frontline::{diff, DiffFormat};
+/// use frontline::{Overrides, Project};
 /// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
 /// let overrides = Overrides {
 ///     since: Some("2021-04-20".into()),
@@ -62,7 +62,7 @@ impl DiffFormat {
 ///     ..Overrides::default()
 /// };
 /// let (project, _) = Project::load(&dir, &overrides)?;
-/// let text = render(&project, DiffFormat::Text)?;
+/// let text = diff(&project, DiffFormat::Text)?;
 /// assert!(text.contains("al-Tay (al-tay): Asayish | National Defence Forces (contested) → Asayish, 2021-04-24"));
 /// # Ok(()) }
 /// ```
@@ -70,7 +70,7 @@ impl DiffFormat {
 /// # Errors
 ///
 /// A usage error when there is no date or S is after D.
-pub fn render(project: &Project, format: DiffFormat) -> Result<String> {
+pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
     let snapshot = Snapshot::new(project)?;
     match format {
         DiffFormat::Text => Ok(text(&snapshot)),
@@ -81,15 +81,13 @@ pub fn render(project: &Project, format: DiffFormat) -> Result<String> {
                 .map_err(|e| Error::internal(format!("rendering the diff as JSON: {e}")))
         }
         DiffFormat::GeoJson => {
-            let mut features = changes::build(&snapshot)?;
-            let bytes = write_collection(
-                Vec::new(),
-                &mut features,
-                &snapshot.meta(),
-                project.settings.precision,
-                Flavor::Collection,
-            )
-            .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;
+            let features = changes::build(&snapshot)?;
+            let precision = project.settings.precision;
+            let zones = ZoneJson::new(project.zones.len(), precision);
+            let meta = snapshot.meta();
+            let (bytes, _) =
+                write_layer(Vec::new(), &features, &zones, &meta, precision, Flavor::Collection)
+                    .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;
             String::from_utf8(bytes).map_err(|e| Error::internal(format!("rendering changes: {e}")))
         }
     }

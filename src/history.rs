@@ -35,8 +35,10 @@ pub struct Transition<'a> {
     /// When the new state begins (a `since`, or the `until` that ended a state).
     pub at: &'a Moment,
     /// The state just before (`None`: no state).
+    #[cfg_attr(not(test), allow(dead_code))] // the invariants' tests read both states
     pub from: Option<&'a ControlRow>,
     /// The state from `at` on (`None`: no state, a row lapsed).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub to: Option<&'a ControlRow>,
 }
 

@@ -55,22 +55,51 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
-pub mod build;
-pub mod crs;
-pub mod diff;
-pub mod error;
+mod build;
+mod crs;
+mod diff;
+mod error;
+mod feature;
 mod hash;
-pub mod history;
-pub mod init;
-pub mod layers;
+mod history;
+mod init;
+mod layers;
 pub mod model;
-pub mod project;
-pub mod read;
-pub mod spatial;
+mod project;
+mod read;
+mod spatial;
 pub mod stream;
-pub mod style;
-pub mod topology;
-pub mod watch;
-pub mod write;
+mod style;
+mod topology;
+mod watch;
+mod write;
 
+#[cfg(test)]
+#[allow(clippy::print_stderr)] // says why a test skipped
+mod test_data;
+
+pub use build::{build, layers, BuildReport, Layers};
+pub use diff::{diff, DiffFormat};
 pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Result, Severity};
+pub use feature::Feature;
+pub use init::init;
+pub use layers::LayerKind;
+pub use project::{Format, Overrides, Project, Settings, Since};
+pub use watch::{Outcome, Watcher};
+
+/// Check a project folder: every problem in its files, none fatal.
+///
+/// ```
+/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
+/// let problems = frontline::check(&dir, &frontline::Overrides::default())?;
+/// assert!(!problems.has_errors());
+/// # Ok::<(), frontline::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Usage errors (a bad option) and I/O errors; problems in the data are
+/// the diagnostics returned.
+pub fn check(dir: &std::path::Path, overrides: &Overrides) -> Result<Diagnostics> {
+    Ok(Project::read(dir, overrides)?.diagnostics)
+}

@@ -4,6 +4,8 @@
 //! Forces without a colour in `forces.csv` get palette colours in the order
 //! of their ids, so the same project always gets the same colours.
 
+use crate::model::{ControlRow, Force, Status};
+
 /// The palette file, compiled in.
 const PALETTE_CSV: &str = include_str!("../data/palette.csv");
 
@@ -44,8 +46,8 @@ pub fn nth_color(n: usize) -> &'static str {
 }
 
 /// Whether a string is a `#rrggbb` or `#rgb` colour.
-#[must_use]
-pub fn is_hex_color(s: &str) -> bool {
+#[cfg(test)]
+fn is_hex_color(s: &str) -> bool {
     s.strip_prefix('#')
         .is_some_and(|h| (h.len() == 6 || h.len() == 3) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -64,6 +66,53 @@ pub fn normalize_color(s: &str) -> Option<String> {
             h.chars().flat_map(|c| [c, c]).collect::<String>().to_ascii_lowercase()
         )),
         _ => None,
+    }
+}
+
+/// Fill opacity of a zone by status.
+#[must_use]
+pub fn fill_opacity(status: Option<Status>) -> f64 {
+    match status {
+        Some(Status::Held) => 0.6,
+        Some(Status::Contested) => 0.5,
+        Some(Status::Claimed) => 0.3,
+        None => 0.2,
+    }
+}
+
+/// The `force` value of a state: the force id, or sorted ids joined by `|`.
+#[must_use]
+pub fn force_key(row: &ControlRow, forces: &[Force]) -> String {
+    row.forces
+        .iter()
+        .filter_map(|f| forces.get(*f))
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The `force_name` value: names joined by ` | `.
+#[must_use]
+pub fn force_name(row: &ControlRow, forces: &[Force]) -> String {
+    row.forces
+        .iter()
+        .filter_map(|f| forces.get(*f))
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The fill colour of a state.
+#[must_use]
+pub fn state_color(row: Option<&ControlRow>, forces: &[Force]) -> String {
+    match row {
+        None => unknown_color().to_ascii_lowercase(),
+        Some(r) if r.status == Status::Contested => contested_color().to_ascii_lowercase(),
+        Some(r) => r
+            .forces
+            .first()
+            .and_then(|f| forces.get(*f))
+            .map_or_else(|| unknown_color().to_ascii_lowercase(), |f| f.color.clone()),
     }
 }
 

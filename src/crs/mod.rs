@@ -441,3 +441,70 @@ mod tests {
         }
     }
 }
+
+/// Our reprojection against PROJ's `cs2cs`, where it is installed.
+#[cfg(test)]
+#[allow(clippy::print_stderr)] // says what was compared, or why it was skipped
+mod agreement {
+    use super::{Crs, Transform};
+    use std::process::Command;
+
+    /// Run `cs2cs -f %.10f EPSG:{code} EPSG:4326` on `points`; (lon, lat) each.
+    fn cs2cs(code: u32, points: &[(f64, f64)]) -> Option<Vec<(f64, f64)>> {
+        use std::io::Write;
+        let child = Command::new("cs2cs")
+            .args(["-f", "%.10f", &format!("EPSG:{code}"), "EPSG:4326"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("skipping: cs2cs not found (Debian: apt-get install proj-bin)");
+            return None;
+        };
+        let input = points.iter().map(|(x, y)| format!("{x} {y}")).collect::<Vec<_>>().join("\n");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        // EPSG:4326 is latitude, longitude in cs2cs's output
+        Some(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    let v: Vec<f64> = l.split_whitespace().map(|s| s.parse().unwrap()).collect();
+                    (v[1], v[0])
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reprojection_agrees_with_cs2cs() {
+        let grid = |x0: f64, y0: f64, step: f64| -> Vec<(f64, f64)> {
+            (0..10)
+                .flat_map(|i| {
+                    (0..10).map(move |j| (x0 + f64::from(i) * step, y0 + f64::from(j) * step))
+                })
+                .collect()
+        };
+        let mut report = Vec::new();
+        for (code, points) in [
+            (32637, grid(200_000.0, 3_400_000.0, 70_000.0)),
+            (3857, grid(-15_000_000.0, -8_000_000.0, 1_700_000.0)),
+            // Amersfoort / RD New: a Bessel datum with a 7-parameter shift
+            (28992, grid(100_000.0, 450_000.0, 5_000.0)),
+        ] {
+            let Some(reference) = cs2cs(code, &points) else { return };
+            let t = Transform::to_wgs84(&Crs::Epsg(code)).unwrap().unwrap();
+            let mut max: f64 = 0.0;
+            for (&(x, y), &(lon, lat)) in points.iter().zip(&reference) {
+                let c = t.coord(geo::Coord { x, y }).unwrap();
+                let d = (c.x - lon).abs().max((c.y - lat).abs());
+                assert!(d < 1e-7, "EPSG:{code} ({x}, {y}): ours {c:?}, cs2cs ({lon}, {lat})");
+                max = max.max(d);
+            }
+            report.push(format!("EPSG:{code}: {} points, max deviation {max:.2e}°", points.len()));
+        }
+        eprintln!("cs2cs agreement: {}", report.join("; "));
+    }
+}

@@ -2,11 +2,12 @@
 //! feature for all contested zones. Dissolving runs on the shared-arc
 //! topology, so neighbouring zones leave no slivers.
 
-use super::control::{area_km2, fill_opacity};
-use super::{round_measure, Feature, Snapshot};
-use crate::error::Result;
+use super::control::area_km2;
+use super::{Feature, Snapshot};
+use crate::feature::round_measure;
 use crate::model::Status;
 use crate::style;
+use crate::style::fill_opacity;
 use serde_json::{Map, Value};
 
 /// The id of the feature that gathers contested zones.
@@ -17,7 +18,7 @@ pub const CONTESTED: &str = "contested";
 /// # Errors
 ///
 /// None in practice; the signature matches the other layers.
-pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
+pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
     let p = s.project;
     let groups: Vec<Option<String>> = s
         .states()
@@ -64,5 +65,5 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             properties: props,
         });
     }
-    Ok(out)
+    out
 }

@@ -3,8 +3,8 @@
 //! the shared arcs of the topology core, so they lie exactly on the zone
 //! borders even when neighbours were digitised with small gaps.
 
-use super::{round_measure, Feature, Snapshot};
-use crate::error::Result;
+use super::{Feature, Snapshot};
+use crate::feature::round_measure;
 use crate::model::Status;
 use geo::{Geodesic, Length};
 use serde_json::{Map, Value};
@@ -17,7 +17,7 @@ pub const STROKE: &str = "#111111";
 /// # Errors
 ///
 /// None in practice; the signature matches the other layers.
-pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
+pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
     let p = s.project;
     let groups: Vec<Option<&str>> = s
         .states()
@@ -53,5 +53,5 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             properties: props,
         });
     }
-    Ok(out)
+    out
 }

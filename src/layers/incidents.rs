@@ -1,22 +1,20 @@
 //! `incidents.geojson`: one Point feature per incident dated in [S, D], with
 //! the zone it happened in and who held that zone on the incident's date.
 
-use super::{Feature, Snapshot};
-use crate::error::Result;
+use super::Snapshot;
+use crate::feature::{recycle, FeatureRef, Features, Key, Name, PropValue, Properties, Shape};
 use crate::hash::FastMap;
 use crate::history::History;
-use crate::layers::control::force_key;
 use crate::model::names::normalize;
 use crate::model::Incident;
 use crate::model::{Force, IsoText, LocationPrecision, Moment, Zone};
 use crate::read::incidents::TAG_NAMES;
 use crate::spatial::ZoneIndex;
-use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
+use crate::style::force_key;
+use crate::write::geojson::natural_cmp;
 use geo::Point;
 use rayon::prelude::*;
-use serde_json::Map;
-use serde_json::Value;
-use std::io::Write;
+use std::ops::Range;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
 #[must_use]
@@ -194,93 +192,64 @@ fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<u
     (keys, row_keys)
 }
 
-/// Build the layer.
-///
-/// # Errors
-///
-/// None in practice; the signature matches the other layers.
-pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    let p = s.project;
-    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
-    let out = p
-        .incidents
-        .par_iter()
-        .filter(|i| s.in_window(&i.date))
-        .map(|inc| {
-            let kind = inc.properties.kind();
-            let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-            let mut props = inc.properties.to_map();
-            for (k, v) in tags.entries() {
-                props.insert(k.into(), v.to_value());
-            }
-            Feature {
-                id: inc.id.clone(),
-                geometry: Some(geo::Geometry::Point(inc.point)),
-                properties: props,
-            }
-        })
-        .collect();
-    Ok(out)
-}
-
-/// Render the layer without building a [`Feature`] per incident: incidents
-/// sorted by id, properties typed from each record through the file's
-/// [`Schema`](crate::read::incidents::Schema) with the tags, runs rendered
-/// in parallel. The bytes are those of
-/// [`write_collection`](crate::write::geojson::write_collection) over [`build`]
-/// (a tag replaces an input column of the same name in place, as a map insert does).
-///
-/// # Errors
-///
-/// I/O errors of the in-memory writer (none in practice).
-pub fn render<W: Write + Send>(
-    s: &Snapshot<'_>,
-    meta: &Map<String, Value>,
-    precision: u8,
-    flavor: Flavor,
-    out: W,
-) -> std::io::Result<(W, usize)> {
+/// Build the layer: the incidents dated in [S, D], in id order, tagged as
+/// they are written.
+#[must_use]
+pub(crate) fn build<'a>(s: &'a Snapshot<'_>) -> IncidentsLayer<'a> {
     let p = s.project;
     let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
-    if chosen.is_empty() {
-        // no zone index for nothing to tag (a zones-only project)
-        let fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
-        return Ok((fw.finish()?, 0));
-    }
-    let tagger = Tagger::new(&p.zones, &s.history, &p.forces);
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    let run = |run: &[&Incident]| -> std::io::Result<(Vec<u8>, usize)> {
-        let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-        for inc in run {
+    // no zone index for nothing to tag (a zones-only project)
+    let tagger =
+        if chosen.is_empty() { None } else { Some(Tagger::new(&p.zones, &s.history, &p.forces)) };
+    IncidentsLayer { chosen, tagger }
+}
+
+/// The incidents layer: incidents in id order, tagged one by one as they
+/// are handed out (no feature per incident is kept: a country has millions).
+#[derive(Debug)]
+pub(crate) struct IncidentsLayer<'a> {
+    chosen: Vec<&'a Incident>,
+    tagger: Option<Tagger<'a>>,
+}
+
+impl Features for IncidentsLayer<'_> {
+    fn len(&self) -> usize {
+        self.chosen.len()
+    }
+
+    fn each(
+        &self,
+        range: Range<usize>,
+        f: &mut dyn FnMut(&FeatureRef<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let Some(tagger) = &self.tagger else { return Ok(()) };
+        let mut room = Vec::new();
+        for inc in self.chosen.get(range).unwrap_or_default() {
             let (schema, row) = inc.properties.parts();
             let kind = schema.kind(row);
             let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
-            let entries = tags.entries();
-            let props = schema.entries(row, &entries);
-            fw.write_parts(&inc.id, Some(&geo::Geometry::Point(inc.point)), props)?;
+            let tags = tags.entries();
+            let feature = feature(&inc.id, inc.point, schema.entries(row, &tags), recycle(room));
+            f(&feature)?;
+            room = recycle(feature.properties);
         }
-        Ok(fw.into_fragment())
-    };
-    let mut fw = FeatureWriter::begin(out, precision, flavor, Some(meta))?;
-    // A group of runs is rendered while the one before is written: the
-    // output (hundreds of megabytes for a country) is never all in memory.
-    let mut written: Vec<(Vec<u8>, usize)> = Vec::new();
-    for group in chosen.chunks(RUN * 32) {
-        let (rendered, wrote) = rayon::join(
-            || group.par_chunks(RUN).map(run).collect::<std::io::Result<Vec<_>>>(),
-            || written.iter().try_for_each(|(bytes, count)| fw.append(bytes, *count)),
-        );
-        wrote?;
-        written = rendered?;
+        Ok(())
     }
-    for (bytes, count) in &written {
-        fw.append(bytes, *count)?;
-    }
-    Ok((fw.finish()?, chosen.len()))
 }
 
-/// Incidents per piece rendered on one thread.
-const RUN: usize = 2048;
+/// The one incident feature, of the layer and of the stream alike: its id,
+/// its point and its properties (input columns and tags, in output order;
+/// a tag replaces an input column of the same name in its place).
+pub(crate) fn feature<'a>(
+    id: &'a str,
+    point: Point<f64>,
+    entries: impl Iterator<Item = (&'a Key, PropValue<'a>)>,
+    mut properties: Properties<'a>,
+) -> FeatureRef<'a> {
+    properties.extend(entries.map(|(k, v)| (Name::Key(k), v)));
+    FeatureRef { id, shape: Shape::Point(point), properties }
+}
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,6 @@
 //! it falls back to `geo::InteriorPoint`.
 
 use super::{Feature, Snapshot};
-use crate::error::Result;
 use geo::{Area, BoundingRect, Centroid, Contains, Coord, InteriorPoint};
 use geo::{MapCoords, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
@@ -34,7 +33,7 @@ const M_PER_DEG: f64 = 111_195.0;
 /// # Errors
 ///
 /// None in practice; the signature matches the other layers.
-pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
+pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
     // polylabel per zone is the costly part: zones in parallel, order kept
     let out = s.project.zones.par_iter().enumerate().filter_map(|(i, zone)| {
         // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
@@ -58,7 +57,7 @@ pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
             properties: props,
         })
     });
-    Ok(out.collect())
+    out.collect()
 }
 
 /// The label point of a zone: the pole of inaccessibility of its largest

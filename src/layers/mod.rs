@@ -31,26 +31,17 @@ pub mod labels;
 pub mod timeline;
 
 use crate::error::{Error, Result};
+pub use crate::feature::Feature;
+use crate::feature::Features;
 use crate::history::History;
 use crate::model::Moment;
 use crate::project::{Project, Since};
 use crate::topology::Topology;
-use crate::write::geojson::{multi_polygon_json, PropValue};
+use crate::write::geojson::natural_cmp;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::sync::OnceLock;
-
-/// One output feature: a stable id, a geometry in WGS84 and ordered properties.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Feature {
-    /// Stable id (zone id, force id, incident id …).
-    pub id: String,
-    /// The geometry; `None` writes `"geometry": null`.
-    pub geometry: Option<geo::Geometry<f64>>,
-    /// Properties in output order.
-    pub properties: Map<String, Value>,
-}
 
 /// A layer that can be built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,59 +95,44 @@ impl LayerKind {
         matches!(self, LayerKind::Areas | LayerKind::Frontlines)
     }
 
-    /// Whether GeoJSON renders this layer straight from the model (see
-    /// [`LayerKind::render_geojson`]) rather than from built features:
-    /// the layers with a feature per zone, per control period or per
-    /// incident, which would otherwise make a property map for each (and
-    /// copy a zone's polygon into each).
-    #[must_use]
-    pub fn renders_from_model(self) -> bool {
-        matches!(
-            self,
-            LayerKind::Control | LayerKind::Changes | LayerKind::Incidents | LayerKind::Timeline
-        )
-    }
-
-    /// Write this layer as GeoJSON straight from the model, byte for byte
-    /// what the GeoJSON writer makes of [`LayerKind::build`]'s features, and
-    /// the number of features; `None` for a layer that does not
-    /// [`render from the model`](LayerKind::renders_from_model).
-    ///
-    /// # Errors
-    ///
-    /// I/O errors of `out`.
-    pub fn render_geojson<W: std::io::Write + Send>(
-        self,
-        snapshot: &Snapshot<'_>,
-        meta: &Map<String, Value>,
-        precision: u8,
-        flavor: crate::write::geojson::Flavor,
-        out: W,
-    ) -> Option<std::io::Result<(W, usize)>> {
-        match self {
-            LayerKind::Control => Some(control::render(snapshot, meta, precision, flavor, out)),
-            LayerKind::Changes => Some(changes::render(snapshot, meta, precision, flavor, out)),
-            LayerKind::Incidents => Some(incidents::render(snapshot, meta, precision, flavor, out)),
-            LayerKind::Timeline => Some(timeline::render(snapshot, meta, precision, flavor, out)),
-            _ => None,
-        }
-    }
-
-    /// Build this layer.
+    /// Build this layer: its features, sorted by id (numbers in ids
+    /// compare as numbers).
     ///
     /// # Errors
     ///
     /// Only internal errors; data problems were reported when reading.
-    pub fn build(self, snapshot: &Snapshot<'_>) -> Result<Vec<Feature>> {
-        match self {
-            LayerKind::Control => control::build(snapshot),
-            LayerKind::Areas => areas::build(snapshot),
-            LayerKind::Frontlines => frontlines::build(snapshot),
-            LayerKind::Changes => changes::build(snapshot),
-            LayerKind::Incidents => incidents::build(snapshot),
-            LayerKind::Timeline => timeline::build(snapshot),
-            LayerKind::Labels => labels::build(snapshot),
+    pub(crate) fn build<'s>(self, snapshot: &'s Snapshot<'_>) -> Result<Layer<'s>> {
+        fn sorted(mut features: Vec<Feature>) -> Box<dyn Features> {
+            features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
+            Box::new(features)
         }
+        let features: Box<dyn Features + 's> = match self {
+            LayerKind::Control => Box::new(control::build(snapshot)),
+            LayerKind::Areas => sorted(areas::build(snapshot)),
+            LayerKind::Frontlines => sorted(frontlines::build(snapshot)),
+            LayerKind::Changes => Box::new(changes::build(snapshot)?),
+            LayerKind::Incidents => Box::new(incidents::build(snapshot)),
+            LayerKind::Timeline => Box::new(timeline::build(snapshot)),
+            LayerKind::Labels => sorted(labels::build(snapshot)),
+        };
+        Ok(Layer { kind: self, features })
+    }
+}
+
+/// A built layer: its features in output order.
+pub(crate) struct Layer<'s> {
+    /// Which layer.
+    pub kind: LayerKind,
+    /// Its features, sorted by id.
+    pub features: Box<dyn Features + 's>,
+}
+
+impl std::fmt::Debug for Layer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layer")
+            .field("kind", &self.kind)
+            .field("features", &self.features.len())
+            .finish()
     }
 }
 
@@ -174,9 +150,6 @@ pub struct Snapshot<'a> {
     topology: OnceLock<Topology>,
     simplified: OnceLock<Vec<MultiPolygon<f64>>>,
     areas: OnceLock<Vec<f64>>,
-    /// Each zone as drawn, rendered as GeoJSON at the project's precision
-    /// by the first layer that writes it.
-    zone_json: Vec<OnceLock<String>>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -214,7 +187,6 @@ impl<'a> Snapshot<'a> {
             topology: OnceLock::new(),
             simplified: OnceLock::new(),
             areas: OnceLock::new(),
-            zone_json: project.zones.iter().map(|_| OnceLock::new()).collect(),
         })
     }
 
@@ -242,30 +214,6 @@ impl<'a> Snapshot<'a> {
         } else {
             self.project.zones.get(i).map(|z| &z.geometry)
         }
-    }
-
-    /// Zone `i` as drawn ([`Snapshot::zone_geometry`]) rendered as GeoJSON
-    /// at `precision`, for [`FeatureWriter::write_rendered`](crate::write::geojson::FeatureWriter::write_rendered): at the
-    /// project's precision, once per zone (the control, changes and
-    /// timeline layers all show it).
-    #[must_use]
-    pub fn zone_geometry_json(&self, i: usize, precision: u8) -> Option<Cow<'_, str>> {
-        let render = || {
-            let geometry = match self.zone_geometry(i) {
-                Some(g) => g,
-                None => &self.project.zones.get(i)?.geometry,
-            };
-            Some(multi_polygon_json(geometry, precision))
-        };
-        if precision != self.project.settings.precision {
-            return render().map(Cow::Owned);
-        }
-        let cell = self.zone_json.get(i)?;
-        if let Some(json) = cell.get() {
-            return Some(Cow::Borrowed(json));
-        }
-        let json = render()?;
-        Some(Cow::Borrowed(cell.get_or_init(|| json)))
     }
 
     /// The geodesic area in km² of zone `i` as drawn ([`Snapshot::zone_geometry`]),
@@ -330,73 +278,4 @@ impl<'a> Snapshot<'a> {
     pub fn in_window(&self, m: &Moment) -> bool {
         m.key() <= self.as_of.end() && self.since.as_ref().is_none_or(|s| m.key() >= s.key())
     }
-}
-
-/// Properties in output order, gathered as a JSON object map gathers them:
-/// [`Props::insert`] replaces the value of a name already there in its
-/// place, [`Props::or_insert`] adds only a name not there yet. A layer that
-/// renders from the model and builds features takes both from one list.
-#[derive(Debug, Default)]
-pub(crate) struct Props<'a>(Vec<(&'a str, PropValue<'a>)>);
-
-impl<'a> Props<'a> {
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        Props(Vec::with_capacity(n))
-    }
-
-    /// Add a name known not to be there yet.
-    pub(crate) fn push(&mut self, name: &'a str, value: PropValue<'a>) {
-        self.0.push((name, value));
-    }
-
-    pub(crate) fn insert(&mut self, name: &'a str, value: PropValue<'a>) {
-        match self.0.iter_mut().find(|(k, _)| *k == name) {
-            Some(taken) => taken.1 = value,
-            None => self.0.push((name, value)),
-        }
-    }
-
-    pub(crate) fn or_insert(&mut self, name: &'a str, value: PropValue<'a>) {
-        if !self.0.iter().any(|(k, _)| *k == name) {
-            self.0.push((name, value));
-        }
-    }
-
-    /// A control row's extra columns (`url`, analyst fields …) as text,
-    /// empty cells null, where a name is not taken yet.
-    pub(crate) fn or_insert_extra(&mut self, extra: &'a [(String, String)]) {
-        for (k, v) in extra {
-            if !k.is_empty() {
-                self.or_insert(k, if v.is_empty() { PropValue::Null } else { PropValue::Str(v) });
-            }
-        }
-    }
-
-    /// The properties as a feature's map.
-    pub(crate) fn to_map(&self) -> Map<String, Value> {
-        self.0.iter().map(|(k, v)| ((*k).to_string(), v.to_value())).collect()
-    }
-
-    pub(crate) fn into_vec(self) -> Vec<(&'a str, PropValue<'a>)> {
-        self.0
-    }
-}
-
-/// A derived measure (area, length) rounded for output, as
-/// [`round_measure`] rounds it.
-#[must_use]
-pub(crate) fn measure(v: f64, decimals: i32) -> PropValue<'static> {
-    let f = 10f64.powi(decimals);
-    let rounded = (v * f).round() / f + 0.0;
-    if rounded.is_finite() {
-        PropValue::Float(rounded)
-    } else {
-        PropValue::Null
-    }
-}
-
-/// Round a derived measure (area, length) for output.
-#[must_use]
-pub fn round_measure(v: f64, decimals: i32) -> Value {
-    measure(v, decimals).to_value()
 }

@@ -7,65 +7,29 @@
 //! feature.
 //!
 //! The layer is the largest a zone project has (a feature per period, each
-//! with its zone's polygon), so GeoJSON is rendered straight from the model
-//! ([`render`](crate::layers::timeline::render)) rather than from [`Feature`](crate::layers::Feature)s; both ways take their
-//! properties from one `PeriodFeature::entries`, as the control and changes
-//! layers do from theirs.
+//! with its zone's polygon): features borrow the zone's polygon, which a
+//! writer renders once per zone.
 
-use super::control::{force_key, force_name, state_color};
-use super::{Feature, Props, Snapshot};
-use crate::error::Result;
+use super::Snapshot;
+use crate::feature::{FeatureRef, PropValue, Properties, Props, Row, Shape};
 use crate::model::{ControlRow, Moment, Zone};
-use crate::write::geojson::{natural_cmp, write_runs, Flavor, PropValue};
+use crate::style::{force_key, force_name, state_color};
+use crate::write::geojson::natural_cmp;
 use rayon::prelude::*;
-use serde_json::{Map, Value};
-use std::io::Write;
 
 /// Build the layer: every period of every zone, up to the last one known
-/// (the history is not cut at D: a slider shows all of it).
-///
-/// # Errors
-///
-/// None in practice; the signature matches the other layers.
-pub fn build(s: &Snapshot<'_>) -> Result<Vec<Feature>> {
-    let out: Vec<Feature> = periods(s)
-        .into_par_iter()
-        .map(|f| Feature {
-            geometry: Some(geo::Geometry::MultiPolygon(f.geometry.clone())),
-            properties: f.entries().to_map(),
-            id: f.id,
-        })
-        .collect();
-    Ok(out)
-}
-
-/// Write the layer as GeoJSON into `out`, as [`build`] and the GeoJSON
-/// writer would, without making a [`Feature`] per period: runs of periods
-/// are rendered in parallel, and each zone's polygon once for every layer
-/// that shows it ([`Snapshot::zone_geometry_json`]).
-///
-/// # Errors
-///
-/// I/O errors of `out`.
-pub fn render<W: Write>(
-    s: &Snapshot<'_>,
-    meta: &Map<String, Value>,
-    precision: u8,
-    flavor: Flavor,
-    out: W,
-) -> std::io::Result<(W, usize)> {
+/// (the history is not cut at D: a slider shows all of it), in id order.
+#[must_use]
+pub(crate) fn build<'a>(s: &'a Snapshot<'_>) -> Vec<PeriodFeature<'a>> {
     let mut all = periods(s);
     all.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    write_runs(out, &all, meta, precision, flavor, |fw, f, _| {
-        let geometry = s.zone_geometry_json(f.zone_index, precision).unwrap_or_default();
-        fw.write_rendered(&f.id, &geometry, f.entries().into_vec())
-    })
+    all
 }
 
 /// A period of a zone as its feature shows it: what is computed once,
 /// and the rest borrowed from the model.
 #[derive(Debug)]
-struct PeriodFeature<'a> {
+pub(crate) struct PeriodFeature<'a> {
     /// `zone/start`.
     id: String,
     zone_index: usize,
@@ -82,14 +46,14 @@ struct PeriodFeature<'a> {
     fill: String,
 }
 
-impl PeriodFeature<'_> {
+impl Row for PeriodFeature<'_> {
     /// The properties in output order: the layer's own, then the control
     /// row's extra columns (`url`, analyst fields …) as text with empty
     /// cells null, where a name already taken keeps its first place; `fill`
     /// last unless an extra column took its place.
-    fn entries(&self) -> Props<'_> {
+    fn feature<'s>(&'s self, properties: Properties<'s>) -> FeatureRef<'s> {
         let r = self.row;
-        let mut props = Props::with_capacity(10 + r.extra.len());
+        let mut props = Props::new(properties);
         props.push("zone", PropValue::Str(&self.zone.id));
         props.push("name", PropValue::Str(&self.zone.name));
         props.push("force", PropValue::Str(&self.force));
@@ -101,7 +65,11 @@ impl PeriodFeature<'_> {
         props.push("note", r.note.as_deref().into());
         props.or_insert_extra(&r.extra);
         props.insert("fill", PropValue::Str(&self.fill));
-        props
+        FeatureRef {
+            id: &self.id,
+            shape: Shape::Zone(self.zone_index, self.geometry),
+            properties: props.into_vec(),
+        }
     }
 }
 

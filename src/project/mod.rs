@@ -5,9 +5,11 @@
 //! every data problem. It does not compute layers (see `crate::layers`).
 
 pub mod config;
+mod format;
 pub mod overrides;
 
 pub use config::Config;
+pub use format::Format;
 pub use overrides::Overrides;
 
 use crate::crs::{Crs, Transform};
@@ -134,8 +136,8 @@ pub struct Settings {
     pub since: Since,
     /// Decimals of output coordinates.
     pub precision: u8,
-    /// Output formats, as named.
-    pub formats: Vec<String>,
+    /// Output formats.
+    pub formats: Vec<Format>,
     /// Map title.
     pub title: String,
     /// Attribution line.
@@ -242,7 +244,7 @@ impl Settings {
             as_of,
             since,
             precision,
-            formats: c.formats.clone().unwrap_or_else(|| vec!["geojson".into()]),
+            formats: Format::parse_list(c.formats.as_deref().unwrap_or_default())?,
             title: c.title.clone().unwrap_or_default(),
             attribution: c.attribution.clone().unwrap_or_default(),
             lang,

@@ -9,6 +9,9 @@ pub mod decode;
 pub mod forces;
 pub mod incidents;
 pub mod presets;
+#[cfg(test)]
+#[allow(clippy::print_stderr)] // says what each export read as
+mod real_exports;
 pub mod sanity;
 pub mod shapefile;
 pub mod table;

@@ -37,10 +37,6 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 pub use borders::Border;
 
-/// Default snap tolerance in metres: vertices of neighbouring zones closer
-/// than this are treated as the same point.
-pub const DEFAULT_SNAP_TOLERANCE_M: f64 = 1.0;
-
 /// Metres per degree of latitude on a sphere of the mean Earth radius.
 const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
 
@@ -74,13 +70,7 @@ pub struct Arc {
     pub right: Option<usize>,
 }
 
-impl Arc {
-    /// The arc as a [`LineString`].
-    #[must_use]
-    pub fn to_line_string(&self) -> LineString<f64> {
-        LineString::new(self.coords.clone())
-    }
-}
+impl Arc {}
 
 /// Zones turned into shared arcs; see the [module docs](self).
 #[derive(Debug, Clone, Default)]
@@ -119,7 +109,7 @@ impl Topology {
     /// Builds the topology of `zones` (id and polygon, lon/lat degrees).
     ///
     /// Vertices closer than `snap_tolerance_m` metres (see
-    /// [`DEFAULT_SNAP_TOLERANCE_M`]) are moved to one common position (the
+    /// `--snap`, 1 m by default) are moved to one common position (the
     /// first one seen, zones taken in order of id), and a vertex lying within
     /// the tolerance of another ring's segment is inserted into that segment,
     /// so hand-drawn neighbours that do not share vertices exactly still get
@@ -158,14 +148,16 @@ impl Topology {
         self.zone_ids.len()
     }
 
-    /// The id of zone `zone`, if it exists.
+    /// The arc with index `index`, if it exists.
+    #[cfg(test)]
     #[must_use]
-    pub fn zone_id(&self, zone: usize) -> Option<&str> {
-        self.zone_ids.get(zone).map(String::as_str)
+    pub fn arc(&self, index: usize) -> Option<&Arc> {
+        self.arcs.get(index)
     }
 
     /// Number of arcs.
     #[must_use]
+    #[cfg(test)]
     pub fn arc_count(&self) -> usize {
         self.arcs.len()
     }
@@ -174,12 +166,6 @@ impl Topology {
     /// refers to).
     pub fn arcs(&self) -> impl Iterator<Item = &Arc> {
         self.arcs.iter()
-    }
-
-    /// The arc with index `index`, if it exists.
-    #[must_use]
-    pub fn arc(&self, index: usize) -> Option<&Arc> {
-        self.arcs.get(index)
     }
 
     /// Zone `zone` as polygons → rings → signed arc references, as TopoJSON

@@ -19,6 +19,7 @@ use std::path::Path;
 /// # Errors
 ///
 /// An I/O error naming `path`.
+#[cfg(test)]
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
@@ -32,6 +33,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// # Errors
 ///
 /// The first I/O error.
+#[cfg(test)]
 pub fn write_all(files: &[(std::path::PathBuf, Vec<u8>)]) -> Result<()> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {

@@ -2,17 +2,54 @@
 //! counter-clockwise exterior rings and clockwise holes, no `crs` member,
 //! coordinates rounded to a number of decimals, and a stable feature `id`.
 //!
-//! [`write_collection`] sorts features by id (numbers in ids compare as
-//! numbers) and writes one feature per line, so regenerated layers diff
-//! cleanly in git. [`FeatureWriter`] streams features in the order given,
-//! for inputs of any size; it must be [`finish`](FeatureWriter::finish)ed.
+//! [`write_layer`] writes a layer's features (sorted by id, numbers in ids
+//! comparing as numbers) one per line, so regenerated layers diff cleanly
+//! in git; runs of features are rendered in parallel and written in order,
+//! a group of runs while the one before is written. [`FeatureWriter`]
+//! writes features in the order given, for inputs of any size; it must be
+//! [`finish`](FeatureWriter::finish)ed. A zone's polygon, which the control,
+//! changes and timeline layers all show, is rendered once per build
+//! ([`ZoneJson`]).
 
-use crate::layers::Feature;
+use super::{Context, Handed, Staged, Writer};
+use crate::error::Result;
+use crate::feature::{push_str, FeatureRef, Features, PropKey, PropValue, Shape};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::io::{self, Write};
+use std::sync::OnceLock;
+
+/// Writes each layer as a GeoJSON file as soon as it is handed.
+#[derive(Debug)]
+pub(crate) struct GeoJsonWriter {
+    flavor: Flavor,
+    ext: &'static str,
+}
+
+impl GeoJsonWriter {
+    /// A writer of `flavor` files named `control.{ext}`.
+    pub(crate) fn new(flavor: Flavor, ext: &'static str) -> Self {
+        GeoJsonWriter { flavor, ext }
+    }
+}
+
+impl Writer for GeoJsonWriter {
+    fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
+        let layer = handed.layer;
+        let name = format!("{}.{}", layer.kind.name(), self.ext);
+        let precision = cx.snapshot.project.settings.precision;
+        let staged = Staged::stream(cx, &name, |file| {
+            write_layer(file, &*layer.features, &cx.zones, &cx.meta, precision, self.flavor)
+        })?;
+        Ok(vec![staged])
+    }
+
+    fn finish(&self, _: &Context<'_>) -> Result<Vec<Staged>> {
+        Ok(Vec::new())
+    }
+}
 
 /// Output flavour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,264 +58,6 @@ pub enum Flavor {
     Collection,
     /// One feature per line, each preceded by RS (RFC 8142 GeoJSON text sequence).
     Sequence,
-}
-
-/// A property value borrowed for writing: what the streaming incidents
-/// writer produces without building a `serde_json::Map` per row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PropValue<'a> {
-    /// `null`.
-    Null,
-    /// A JSON string.
-    Str(&'a str),
-    /// An integer.
-    Int(i64),
-    /// A finite float (written as `serde_json` writes it).
-    Float(f64),
-    /// A number as `serde_json` writes it already: the text of a float
-    /// that [`PropValue::number`] found in its shortest form, copied as is.
-    Number(&'a str),
-    /// Any JSON value.
-    Json(&'a Value),
-}
-
-impl<'a> From<Option<&'a str>> for PropValue<'a> {
-    /// Text, or `null` for none.
-    fn from(text: Option<&'a str>) -> Self {
-        text.map_or(PropValue::Null, PropValue::Str)
-    }
-}
-
-impl PropValue<'_> {
-    /// The owned JSON value (a non-finite float becomes `null`).
-    #[must_use]
-    pub fn to_value(self) -> Value {
-        match self {
-            PropValue::Null => Value::Null,
-            PropValue::Str(s) => Value::String(s.to_string()),
-            PropValue::Int(i) => Value::from(i),
-            PropValue::Float(f) => {
-                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-            }
-            PropValue::Number(s) => s
-                .parse()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map_or(Value::Null, Value::Number),
-            PropValue::Json(v) => v.clone(),
-        }
-    }
-
-    fn write_to(self, buf: &mut Vec<u8>) -> io::Result<()> {
-        match self {
-            PropValue::Str(s) => push_str(buf, s),
-            PropValue::Int(i) => buf.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
-            PropValue::Float(f) if f.is_finite() => serde_json::to_writer(&mut *buf, &f)?,
-            PropValue::Number(s) => buf.extend_from_slice(s.as_bytes()),
-            PropValue::Null | PropValue::Float(_) => buf.extend_from_slice(b"null"),
-            PropValue::Json(v) => serde_json::to_writer(&mut *buf, v)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'a> PropValue<'a> {
-    /// The float `value` read from `text`: the text itself when it is the
-    /// form `serde_json` writes `value` in, which is then not formatted
-    /// again (coordinate columns of a million rows), else the float.
-    ///
-    /// The text is that form when it is a plain decimal (`-`, digits, a
-    /// point, digits) with no superfluous zero, of at least 0.0001 and of at
-    /// most 15 significant digits: distinct decimals of 15 digits are
-    /// distinct doubles, so no shorter decimal reads back as `value`.
-    #[must_use]
-    pub fn number(text: &'a str, value: f64) -> Self {
-        fn digits(b: &[u8]) -> bool {
-            !b.is_empty() && b.iter().all(u8::is_ascii_digit)
-        }
-        let b = text.as_bytes();
-        let unsigned = b.strip_prefix(b"-").unwrap_or(b);
-        let Some(point) = unsigned.iter().position(|c| *c == b'.') else {
-            return PropValue::Float(value);
-        };
-        let (int, frac) = unsigned.split_at(point);
-        let frac = frac.get(1..).unwrap_or_default();
-        let shortest = digits(int)
-            && digits(frac)
-            && frac.last() != Some(&b'0')
-            && match int {
-                [b'0'] => {
-                    let zeros = frac.iter().take_while(|c| **c == b'0').count();
-                    zeros <= 3 && frac.len() - zeros <= 15
-                }
-                [b'0', ..] => false,
-                _ => int.len() + frac.len() <= 15,
-            };
-        if shortest {
-            PropValue::Number(text)
-        } else {
-            PropValue::Float(value)
-        }
-    }
-}
-
-/// Append `s` as a JSON string, escaped byte for byte as `serde_json`
-/// escapes it (`"`, `\`, and control characters; nothing else). Text is
-/// checked sixteen bytes at a time and, when clean (nearly always), copied
-/// whole: most of a streamed file's output is these strings. Other text is
-/// copied in runs between its quotes and backslashes.
-pub fn push_str(buf: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    /// Whether any of the 8 bytes is a quote, a backslash or below 0x20
-    /// (the `haszero` trick: exact for "any", whatever the other bytes).
-    fn dirty(w: u64) -> bool {
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let slash = w ^ (ONES * u64::from(b'\\'));
-        let low = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = quote.wrapping_sub(ONES) & !quote;
-        let slash = slash.wrapping_sub(ONES) & !slash;
-        (low | quote | slash) & HIGH != 0
-    }
-    fn escape(b: u8) -> bool {
-        b < 0x20 || b == b'"' || b == b'\\'
-    }
-    /// Whether any of 16 bytes needs escaping, without a branch per byte
-    /// (the compiler makes vector code of it).
-    #[inline]
-    fn dirty16(block: [u8; 16]) -> bool {
-        block.iter().fold(false, |bad, b| bad | escape(*b))
-    }
-    /// Whether no byte needs escaping: 16 bytes at a time, the last 16
-    /// (or 8) bytes overlapping those seen.
-    fn clean(bytes: &[u8]) -> bool {
-        let n = bytes.len();
-        let at = |from: usize| bytes.get(from..).unwrap_or_default();
-        if n >= 16 {
-            for block in bytes.chunks_exact(16).chain([at(n - 16)]) {
-                if <[u8; 16]>::try_from(block).map_or(true, dirty16) {
-                    return false;
-                }
-            }
-            true
-        } else if n >= 8 {
-            let word = |w: &[u8]| w.get(..8).and_then(|w| w.try_into().ok());
-            let (first, last) = (word(bytes), word(at(n - 8)));
-            !(first.is_none_or(|w| dirty(u64::from_le_bytes(w)))
-                || last.is_none_or(|w| dirty(u64::from_le_bytes(w))))
-        } else {
-            !bytes.iter().any(|b| escape(*b))
-        }
-    }
-    let bytes = s.as_bytes();
-    let clean = clean(bytes);
-    buf.reserve(bytes.len() + 2);
-    buf.push(b'"');
-    if clean {
-        buf.extend_from_slice(bytes);
-        buf.push(b'"');
-        return;
-    }
-    // text between the quotes and backslashes (found fast) is copied
-    // whole unless it holds a control character (rare)
-    let mut rest = bytes;
-    loop {
-        let next = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-        let (run, after) = rest.split_at(next);
-        // no branch per byte: the compiler makes vector code of it
-        if run.iter().fold(0_u8, |bad, b| bad | u8::from(*b < 0x20)) != 0 {
-            for b in run {
-                if *b < 0x20 {
-                    push_escape(buf, *b);
-                } else {
-                    buf.push(*b);
-                }
-            }
-        } else {
-            buf.extend_from_slice(run);
-        }
-        let Some((b, after)) = after.split_first() else { break };
-        push_escape(buf, *b);
-        rest = after;
-    }
-    buf.push(b'"');
-}
-
-/// Append the JSON escape of a byte that needs one (as `serde_json` writes it).
-fn push_escape(buf: &mut Vec<u8>, b: u8) {
-    match b {
-        b'"' => buf.extend_from_slice(b"\\\""),
-        b'\\' => buf.extend_from_slice(b"\\\\"),
-        b'\n' => buf.extend_from_slice(b"\\n"),
-        b'\r' => buf.extend_from_slice(b"\\r"),
-        b'\t' => buf.extend_from_slice(b"\\t"),
-        0x08 => buf.extend_from_slice(b"\\b"),
-        0x0c => buf.extend_from_slice(b"\\f"),
-        _ => {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
-            buf.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
-        }
-    }
-}
-
-/// A property name as [`FeatureWriter::write_parts`] takes it: a `&str`
-/// (escaped on every feature) or a [`Key`] escaped once.
-pub trait PropKey {
-    /// Append the name as a JSON string and the `:` after it.
-    fn push_key(&self, buf: &mut Vec<u8>);
-}
-
-impl PropKey for &str {
-    fn push_key(&self, buf: &mut Vec<u8>) {
-        push_str(buf, self);
-        buf.push(b':');
-    }
-}
-
-/// A property name escaped once, for writers that repeat the same names
-/// on millions of features (a streamed CSV's columns).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key {
-    name: String,
-    json: Vec<u8>,
-    /// `json` padded with zeros, when it fits: copied whole (a fixed size
-    /// the compiler copies inline, not through `memcpy`), then cut.
-    padded: Option<[u8; Key::PADDED]>,
-}
-
-impl Key {
-    const PADDED: usize = 32;
-
-    /// The key `name`.
-    #[must_use]
-    pub fn new(name: &str) -> Self {
-        let mut json = Vec::with_capacity(name.len() + 3);
-        name.push_key(&mut json);
-        let mut padded = [0; Key::PADDED];
-        let padded =
-            padded.get_mut(..json.len()).map(|head| head.copy_from_slice(&json)).map(|()| padded);
-        Key { name: name.to_string(), json, padded }
-    }
-
-    /// The name, unescaped.
-    #[must_use]
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl PropKey for &Key {
-    fn push_key(&self, buf: &mut Vec<u8>) {
-        match &self.padded {
-            Some(padded) => {
-                let len = buf.len() + self.json.len();
-                buf.extend_from_slice(padded);
-                buf.truncate(len);
-            }
-            None => buf.extend_from_slice(&self.json),
-        }
-    }
 }
 
 /// Writes features one by one.
@@ -374,14 +153,26 @@ impl<W: Write> FeatureWriter<W> {
         Ok(())
     }
 
-    /// Write one feature.
+    /// Write one feature; a zone's polygon comes from `zones`.
     ///
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub fn write(&mut self, f: &Feature) -> io::Result<()> {
-        let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
-        self.write_parts(&f.id, f.geometry.as_ref(), props)
+    pub(crate) fn write_ref(&mut self, f: &FeatureRef<'_>, zones: &ZoneJson) -> io::Result<()> {
+        let props = f.properties.iter().copied();
+        match f.shape {
+            Shape::None => self.write_feature(f.id, None, props),
+            Shape::Point(p) => self.write_parts(f.id, Some(&Geometry::Point(p)), props),
+            Shape::Geometry(g) => self.write_parts(f.id, Some(g), props),
+            Shape::Zone(i, mp) => match zones.get(i, mp, self.precision) {
+                Some(json) => self.write_feature(f.id, Some(json), props),
+                None => {
+                    self.geometry.clear();
+                    push_multi_polygon(&mut self.geometry, mp, self.precision);
+                    self.write_with_last_geometry(f.id, props)
+                }
+            },
+        }
     }
 
     /// Write one feature from borrowed parts; properties are written in the
@@ -404,22 +195,6 @@ impl<W: Write> FeatureWriter<W> {
             }
             None => self.write_feature(id, None, properties),
         }
-    }
-
-    /// Write one feature whose geometry is rendered already
-    /// ([`multi_polygon_json`] at this writer's precision): a geometry several
-    /// features or layers show is rendered once.
-    ///
-    /// # Errors
-    ///
-    /// I/O errors of the underlying writer.
-    pub fn write_rendered<'p, K: PropKey + 'p>(
-        &mut self,
-        id: &str,
-        geometry: &str,
-        properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
-    ) -> io::Result<()> {
-        self.write_feature(id, Some(geometry), properties)
     }
 
     /// Write one feature with the geometry of the last feature written
@@ -465,7 +240,7 @@ impl<W: Write> FeatureWriter<W> {
                 self.buf.push(b',');
             }
             k.push_key(&mut self.buf);
-            v.write_to(&mut self.buf)?;
+            v.write_json(&mut self.buf)?;
         }
         self.buf.extend_from_slice(b"}}");
         if self.flavor == Flavor::Sequence {
@@ -498,100 +273,75 @@ impl<W: Write> FeatureWriter<W> {
     }
 }
 
-/// Sort features by id and write them as one collection.
-///
-/// # Errors
-///
-/// I/O errors of the writer.
-pub fn write_collection<W: Write>(
-    w: W,
-    features: &mut [Feature],
-    meta: &Map<String, Value>,
+/// Each zone's polygon as drawn, rendered as GeoJSON at one precision by
+/// the first feature that shows it, for every layer and format of a build.
+#[derive(Debug)]
+pub(crate) struct ZoneJson {
     precision: u8,
-    flavor: Flavor,
-) -> io::Result<W> {
-    features.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
-    write_features(w, features, meta, precision, flavor)
+    zones: Vec<OnceLock<String>>,
 }
 
-/// Write features as one collection in the order given (the caller sorted
-/// them). Runs of features are rendered in parallel and appended in order.
-///
-/// # Errors
-///
-/// I/O errors of the writer.
-pub fn write_features<W: Write>(
-    w: W,
-    features: &[Feature],
-    meta: &Map<String, Value>,
-    precision: u8,
-    flavor: Flavor,
-) -> io::Result<W> {
-    let (w, _) = write_runs(w, features, meta, precision, flavor, |fw, f, previous| {
-        // a zone's periods (timeline) repeat its geometry: render it once
-        let same = previous.is_some_and(|p| p.geometry.is_some() && p.geometry == f.geometry);
-        if same {
-            let props = f.properties.iter().map(|(k, v)| (k.as_str(), PropValue::Json(v)));
-            fw.write_with_last_geometry(&f.id, props)
-        } else {
-            fw.write(f)
+impl ZoneJson {
+    /// Room for `zones` zones rendered at `precision`.
+    pub(crate) fn new(zones: usize, precision: u8) -> Self {
+        ZoneJson { precision, zones: (0..zones).map(|_| OnceLock::new()).collect() }
+    }
+
+    /// Zone `i` (drawn as `mp`) rendered at `precision`; `None` for another
+    /// precision or an unknown zone.
+    fn get(&self, i: usize, mp: &MultiPolygon<f64>, precision: u8) -> Option<&str> {
+        if precision != self.precision {
+            return None;
         }
-    })?;
-    Ok(w)
+        let cell = self.zones.get(i)?;
+        Some(cell.get_or_init(|| multi_polygon_json(mp, precision)))
+    }
 }
 
-/// Write `items`, in the order given, as one collection (or sequence)
-/// into `w`: runs of them are rendered in parallel, each item by `write`
-/// (given the item before it in its run), and appended in order. Gives
-/// back `w` and the number of features.
-///
-/// # Errors
-///
-/// I/O errors of `w`, and those `write` returns.
-pub fn write_runs<T: Sync, W: Write>(
-    w: W,
-    items: &[T],
-    meta: &Map<String, Value>,
-    precision: u8,
-    flavor: Flavor,
-    write: impl Fn(&mut FeatureWriter<Vec<u8>>, &T, Option<&T>) -> io::Result<()> + Sync,
-) -> io::Result<(W, usize)> {
-    /// Items per run rendered on one thread.
-    const RUN: usize = 2048;
-    let fragments = items
-        .par_chunks(RUN)
-        .map(|run| {
-            let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-            let mut previous = None;
-            for item in run {
-                write(&mut fw, item, previous)?;
-                previous = Some(item);
-            }
-            Ok(fw.into_fragment())
-        })
-        .collect::<io::Result<Vec<_>>>()?;
-    let count = fragments.iter().map(|(_, n)| n).sum();
-    Ok((write_fragments(w, &fragments, meta, precision, flavor)?, count))
-}
-
-/// Write a collection (or sequence) made of fragments rendered apart
-/// ([`FeatureWriter::fragment`]), in order, each with its feature count.
+/// Write a layer's features, in their order, as one collection (or
+/// sequence) into `w`: runs of them are rendered in parallel and appended
+/// in order, a group of runs while the one before is written (a country's
+/// incidents are never all in memory as text). Gives back `w` and the
+/// number of features.
 ///
 /// # Errors
 ///
 /// I/O errors of `w`.
-pub fn write_fragments<W: Write>(
+pub(crate) fn write_layer<W: Write + Send>(
     w: W,
-    fragments: &[(Vec<u8>, usize)],
+    features: &dyn Features,
+    zones: &ZoneJson,
     meta: &Map<String, Value>,
     precision: u8,
     flavor: Flavor,
-) -> io::Result<W> {
+) -> io::Result<(W, usize)> {
+    /// Features per run rendered on one thread.
+    const RUN: usize = 2048;
+    /// Runs per group rendered while the group before is written.
+    const GROUP: usize = 32;
+    let n = features.len();
+    let runs: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(RUN).map(|s| s..(s + RUN).min(n)).collect();
+    let render = |run: &std::ops::Range<usize>| -> io::Result<(Vec<u8>, usize)> {
+        let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
+        features.each(run.clone(), &mut |f| fw.write_ref(f, zones))?;
+        Ok(fw.into_fragment())
+    };
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
-    for (bytes, count) in fragments {
+    let mut written: Vec<(Vec<u8>, usize)> = Vec::new();
+    for group in runs.chunks(GROUP) {
+        let (rendered, wrote) = rayon::join(
+            || group.par_iter().map(render).collect::<io::Result<Vec<_>>>(),
+            || written.iter().try_for_each(|(bytes, count)| fw.append(bytes, *count)),
+        );
+        wrote?;
+        written = rendered?;
+    }
+    for (bytes, count) in &written {
         fw.append(bytes, *count)?;
     }
-    fw.finish()
+    let count = fw.count();
+    Ok((fw.finish()?, count))
 }
 
 /// Compare ids so that `2` comes before `10` and `row-9` before `row-10`.
@@ -878,6 +628,7 @@ fn push_parts<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::Feature;
     use geo::polygon;
 
     fn feature(id: &str, g: Geometry<f64>) -> Feature {
@@ -888,9 +639,17 @@ mod tests {
     }
 
     fn write(features: &mut [Feature], precision: u8) -> String {
-        let out =
-            write_collection(Vec::new(), features, &Map::new(), precision, Flavor::Collection)
-                .unwrap();
+        features.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+        let zones = ZoneJson::new(0, precision);
+        let (out, _) = write_layer(
+            Vec::new(),
+            &features.to_vec(),
+            &zones,
+            &Map::new(),
+            precision,
+            Flavor::Collection,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -918,8 +677,10 @@ mod tests {
 
     #[test]
     fn sequence_is_rfc8142() {
-        let mut fs = vec![feature("a", Geometry::Point(geo::Point::new(1.0, 2.0)))];
-        let out = write_collection(Vec::new(), &mut fs, &Map::new(), 6, Flavor::Sequence).unwrap();
+        let fs = vec![feature("a", Geometry::Point(geo::Point::new(1.0, 2.0)))];
+        let zones = ZoneJson::new(0, 6);
+        let (out, _) =
+            write_layer(Vec::new(), &fs, &zones, &Map::new(), 6, Flavor::Sequence).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with('\u{1e}') && text.ends_with("}\n"));
         assert_eq!(text.lines().count(), 1);
@@ -982,90 +743,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn number_keeps_the_text_of_shortest_decimals_only() {
-        let kept =
-            |t: &str| matches!(PropValue::number(t, t.parse().unwrap()), PropValue::Number(_));
-        for t in ["36.2546839", "-0.5", "0.0001", "100.25", "12345678901234.5"] {
-            assert!(kept(t), "{t}");
-        }
-        for t in ["33.3796140", "0.00001", "1.", "01.5", "+1.5", "1e5", "123456789012345.6", "7"] {
-            assert!(!kept(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn keys_padded_or_not_write_as_text_keys() {
-        // 29 letters make 32 bytes of JSON (padded), 30 make 33 (not)
-        let names =
-            ["a", "event_date", "quo\"te", &"x".repeat(29), &"y".repeat(30), &"z".repeat(70)];
-        for name in names {
-            let (mut key, mut text) = (b"{".to_vec(), b"{".to_vec());
-            (&Key::new(name)).push_key(&mut key);
-            name.push_key(&mut text);
-            assert_eq!(String::from_utf8(key).unwrap(), String::from_utf8(text).unwrap());
-        }
-    }
-
-    #[test]
-    fn push_str_finds_one_escape_anywhere() {
-        // the clean check looks at blocks, words and bytes by length: an
-        // escape at every position of every length up to a few blocks
-        for len in 0..70 {
-            for at in 0..len {
-                for c in ['"', '\\', '\n', '\u{1f}', '\0'] {
-                    let s: String = (0..len).map(|i| if i == at { c } else { 'a' }).collect();
-                    let mut buf = Vec::new();
-                    push_str(&mut buf, &s);
-                    assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
-                }
-            }
-        }
-    }
-
     proptest::proptest! {
-        #[test]
-        fn prop_push_str_escapes_as_serde_json(chars in proptest::collection::vec(proptest::prop_oneof![
-            proptest::char::range('\0', '\u{1f}'),
-            proptest::strategy::Just('"'),
-            proptest::strategy::Just('\\'),
-            proptest::char::range(' ', '~'),
-            proptest::char::any(),
-        ], 0..40)) {
-            let s: String = chars.into_iter().collect();
-            let mut buf = Vec::new();
-            push_str(&mut buf, &s);
-            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), serde_json::to_string(&s).unwrap());
-        }
-
-        #[test]
-        fn prop_long_text_with_few_escapes_escapes_as_serde_json(chars in proptest::collection::vec(proptest::prop_oneof![
-            20 => proptest::char::range(' ', '~'),
-            4 => proptest::char::any(),
-            1 => proptest::char::range('\0', '\u{1f}'),
-            1 => proptest::strategy::Just('"'),
-            1 => proptest::strategy::Just('\\'),
-        ], 0..200)) {
-            // clean runs are skipped eight bytes at a time between escapes
-            let s: String = chars.into_iter().collect();
-            let mut buf = b"x".to_vec();
-            push_str(&mut buf, &s);
-            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), format!("x{}", serde_json::to_string(&s).unwrap()));
-        }
-
-        #[test]
-        fn prop_number_text_is_written_as_serde_json_writes_its_value(
-            text in "-?(0|[1-9][0-9]{0,16})(\\.[0-9]{0,17})?",
-        ) {
-            let value: f64 = text.parse().unwrap();
-            let mut buf = Vec::new();
-            let number = PropValue::number(&text, value);
-            number.write_to(&mut buf).unwrap();
-            let expected = serde_json::to_string(&value).unwrap();
-            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), expected);
-            proptest::prop_assert_eq!(number.to_value(), PropValue::Float(value).to_value());
-        }
-
         #[test]
         fn prop_push_rounded_prints_as_ryu(
             v in proptest::prop_oneof![

@@ -14,15 +14,14 @@
 use super::page::PageData;
 use super::{escape, Output};
 use crate::error::{Error, Result};
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::layers::Snapshot;
 use crate::project::Basemap;
+use crate::write::OwnedLayers;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The Leaflet release the page is written for.
-pub const LEAFLET_VERSION: &str = "1.9.4";
 const LEAFLET_CSS_URL: &str = "https://unpkg.com/leaflet@1.9.4/dist/leaflet.css";
 const LEAFLET_JS_URL: &str = "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js";
 /// SRI hash of `leaflet@1.9.4/dist/leaflet.css`, computed from the npm package.
@@ -39,8 +38,8 @@ const MAP_CSS: &str = include_str!("assets/map.css");
 /// # Errors
 ///
 /// A usage error when the `--leaflet` folder lacks `leaflet.js` or `leaflet.css`.
-pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<Vec<Output>> {
-    let data = PageData::new(s, layers)?;
+pub(crate) fn render(s: &Snapshot<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
+    let data = PageData::new(s, layers);
     let settings = &s.project.settings;
     let leaflet = settings.leaflet.as_deref().map(Leaflet::read).transpose()?;
     let html = page(&data, leaflet.as_ref(), &settings.basemap)?;

@@ -1,11 +1,20 @@
 //! Writers: features in, bytes out. Every format goes through here, and
 //! every file is written atomically (`atomic`).
 //!
-//! Each [`Format`] renders the whole build at once — the [`Snapshot`] and
-//! every built layer, keyed by layer name — into [`Output`] files, so that a
-//! new layer appears in every format without touching the writers. Layers
-//! compute features; writers never compute geometry or history themselves
-//! (the page and the SVG read both from [`page::PageData`]).
+//! A format is one [`Writer`]: the build hands it each layer as it is built
+//! ([`Writer::layer`], in parallel, in any order) and then tells it that
+//! every layer was handed ([`Writer::finish`]); each returns the files it
+//! wrote, staged beside their targets ([`Staged`]), which the build puts in
+//! place once every file of every format is written. A writer reads only
+//! the layer's features and the [`Context`] (the snapshot, the settings,
+//! the `frontline` member of collections); it never reaches into the layers
+//! or computes geometry or history itself, and what it writes does not
+//! depend on which other formats were asked for.
+//!
+//! To add a format: add it to [`Format`](crate::project::Format), write one
+//! file here with a type that implements [`Writer`] (`layer` for what is
+//! written per layer, `finish` for what needs every layer), and return it
+//! from [`writer`].
 
 pub mod atomic;
 pub mod geojson;
@@ -16,29 +25,136 @@ pub mod svg;
 pub mod topojson;
 
 use crate::error::{Error, Result};
-use crate::layers::{Feature, LayerKind, Snapshot};
-use geojson::{write_features, Flavor};
+use crate::feature::Feature;
+use crate::layers::{Layer, LayerKind, Snapshot};
+use crate::project::Format;
+use atomic::AtomicFile;
+use geojson::{Flavor, ZoneJson};
+use serde_json::{Map, Value};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    /// RFC 7946 GeoJSON, one file per layer (`control.geojson`).
-    GeoJson,
-    /// RFC 8142 GeoJSON text sequences (`control.geojsonseq`).
-    GeoJsonSeq,
-    /// TopoJSON, one file per layer, shared borders stored once (`control.topojson`).
-    TopoJson,
-    /// One embeddable Leaflet page with the data inlined (`map.html`).
-    Html,
-    /// A QGIS style beside each layer (`control.qml`).
-    Qml,
-    /// A static map for print and social media (`map.svg`).
-    Svg,
+/// What every writer of one build reads besides the layers.
+#[derive(Debug)]
+pub(crate) struct Context<'a> {
+    /// The snapshot the layers were built from.
+    pub snapshot: &'a Snapshot<'a>,
+    /// The folder written into.
+    pub out_dir: &'a Path,
+    /// The `frontline` foreign member of every collection.
+    pub meta: Map<String, Value>,
+    /// Each zone's polygon rendered as GeoJSON once, for every layer and format.
+    pub zones: ZoneJson,
 }
+
+impl<'a> Context<'a> {
+    /// The context of writing `snapshot` into `out_dir`.
+    pub(crate) fn new(snapshot: &'a Snapshot<'a>, out_dir: &'a Path) -> Self {
+        let precision = snapshot.project.settings.precision;
+        Context {
+            snapshot,
+            out_dir,
+            meta: snapshot.meta(),
+            zones: ZoneJson::new(snapshot.project.zones.len(), precision),
+        }
+    }
+}
+
+/// A layer as a writer gets it: its features, and (for writers that
+/// [want them](Writer::wants_owned)) the same features owned.
+#[derive(Debug)]
+pub(crate) struct Handed<'l, 's> {
+    /// The layer.
+    pub layer: &'l Layer<'s>,
+    /// Its features owned, made once for every writer that wants them.
+    pub owned: Option<Arc<[Feature]>>,
+}
+
+/// A file written into a temporary file beside its target, with its
+/// feature count.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    /// The target.
+    pub path: PathBuf,
+    /// Features it holds (for the report).
+    pub features: usize,
+    /// The file, not yet in place.
+    pub file: AtomicFile,
+}
+
+impl Staged {
+    /// Stage `bytes` as `name` in the output folder.
+    pub(crate) fn bytes(
+        cx: &Context<'_>,
+        name: &str,
+        bytes: &[u8],
+        features: usize,
+    ) -> Result<Self> {
+        let path = cx.out_dir.join(name);
+        let mut file = AtomicFile::create(&path)?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        file.start_sync()?;
+        Ok(Staged { path, features, file })
+    }
+
+    /// Stage `name` in the output folder as `write` writes it (buffered),
+    /// `write` returning the writer and the number of features.
+    pub(crate) fn stream(
+        cx: &Context<'_>,
+        name: &str,
+        write: impl FnOnce(BufWriter<AtomicFile>) -> std::io::Result<(BufWriter<AtomicFile>, usize)>,
+    ) -> Result<Self> {
+        let path = cx.out_dir.join(name);
+        let file = BufWriter::with_capacity(1 << 20, AtomicFile::create(&path)?);
+        let (file, features) = write(file).map_err(|e| Error::io(&path, e))?;
+        let mut file = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        file.start_sync()?;
+        Ok(Staged { path, features, file })
+    }
+}
+
+/// One output format.
+pub(crate) trait Writer: Send + Sync {
+    /// Whether the writer reads the layers' features owned
+    /// ([`Handed::owned`]) rather than borrowed.
+    fn wants_owned(&self) -> bool {
+        false
+    }
+
+    /// Write what this format writes per layer.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors, usage errors of the format's settings.
+    fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>>;
+
+    /// Write what needs every layer, once every layer was handed.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors, usage errors of the format's settings.
+    fn finish(&self, cx: &Context<'_>) -> Result<Vec<Staged>>;
+}
+
+/// The writer of `format`.
+pub(crate) fn writer(format: Format) -> Box<dyn Writer> {
+    match format {
+        Format::GeoJson => Box::new(geojson::GeoJsonWriter::new(Flavor::Collection, "geojson")),
+        Format::GeoJsonSeq => Box::new(geojson::GeoJsonWriter::new(Flavor::Sequence, "geojsonseq")),
+        Format::TopoJson => Box::new(topojson::TopoJsonWriter),
+        Format::Html => Box::new(Whole::new(html::render)),
+        Format::Qml => Box::new(qml::QmlWriter),
+        Format::Svg => Box::new(Whole::new(svg::render)),
+    }
+}
+
+/// Layers with their features owned, in [`LayerKind::ALL`] order.
+pub(crate) type OwnedLayers = [(LayerKind, Arc<[Feature]>)];
 
 /// A rendered file, not yet written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
+pub(crate) struct Output {
     /// File name inside the output folder.
     pub name: String,
     /// The bytes.
@@ -47,166 +163,48 @@ pub struct Output {
     pub features: usize,
 }
 
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 6] = [
-        Format::GeoJson,
-        Format::GeoJsonSeq,
-        Format::TopoJson,
-        Format::Html,
-        Format::Qml,
-        Format::Svg,
-    ];
+/// Renders a whole map from every layer at once: owned layers in, files out.
+type RenderWhole = fn(&Snapshot<'_>, &OwnedLayers) -> Result<Vec<Output>>;
 
-    /// The format's name as given to `--format`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::GeoJson => "geojson",
-            Format::GeoJsonSeq => "geojsonseq",
-            Format::TopoJson => "topojson",
-            Format::Html => "html",
-            Format::Qml => "qml",
-            Format::Svg => "svg",
-        }
-    }
+/// A format drawn from every layer at once (the page, the picture): it
+/// keeps each layer handed and renders at the end.
+struct Whole {
+    render: RenderWhole,
+    layers: Mutex<Vec<(LayerKind, Arc<[Feature]>)>>,
+}
 
-    /// Render every layer of a build in this format. Features of each layer
-    /// must already be sorted (the build sorts them once).
-    ///
-    /// # Errors
-    ///
-    /// Usage errors (e.g. a missing `--leaflet` folder) and internal errors.
-    pub fn render(
-        self,
-        snapshot: &Snapshot<'_>,
-        layers: &[(LayerKind, Vec<Feature>)],
-    ) -> Result<Vec<Output>> {
-        match self {
-            Format::GeoJson | Format::GeoJsonSeq => {
-                let (flavor, ext) = self.geojson().unwrap_or((Flavor::Collection, "geojson"));
-                geojson_files(snapshot, layers, flavor, ext)
-            }
-            Format::TopoJson => topojson::render(snapshot, layers),
-            Format::Html => html::render(snapshot, layers),
-            Format::Qml => qml::render(snapshot, layers),
-            Format::Svg => svg::render(snapshot, layers),
-        }
-    }
-
-    /// The flavor and file extension of a GeoJSON format; `None` for the
-    /// other formats.
-    #[must_use]
-    pub fn geojson(self) -> Option<(Flavor, &'static str)> {
-        match self {
-            Format::GeoJson => Some((Flavor::Collection, "geojson")),
-            Format::GeoJsonSeq => Some((Flavor::Sequence, "geojsonseq")),
-            _ => None,
-        }
-    }
-
-    /// Parse names (`geojson,geojsonseq`, or `all`).
-    ///
-    /// # Errors
-    ///
-    /// A usage error naming an unknown format and listing the known ones.
-    pub fn parse_list(names: &[String]) -> Result<Vec<Format>> {
-        let mut out = Vec::new();
-        for name in names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty())
-        {
-            if name.eq_ignore_ascii_case("all") {
-                out.extend(Format::ALL);
-                continue;
-            }
-            let f = Format::ALL
-                .into_iter()
-                .find(|f| f.name().eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                    Error::usage(format!(
-                        "unknown format \"{name}\" — known formats: {}, all",
-                        known.join(", ")
-                    ))
-                })?;
-            out.push(f);
-        }
-        out.sort();
-        out.dedup();
-        if out.is_empty() {
-            out.push(Format::GeoJson);
-        }
-        Ok(out)
+impl Whole {
+    fn new(render: RenderWhole) -> Self {
+        Whole { render, layers: Mutex::new(Vec::new()) }
     }
 }
 
-fn geojson_files(
-    snapshot: &Snapshot<'_>,
-    layers: &[(LayerKind, Vec<Feature>)],
-    flavor: Flavor,
-    ext: &str,
-) -> Result<Vec<Output>> {
-    geojson_layers(layers, ext)
-        .into_iter()
-        .map(|(kind, name, features)| {
-            let (bytes, features) =
-                write_geojson_layer(snapshot, kind, features, flavor, Vec::new())
-                    .map_err(|e| Error::internal(format!("rendering {}: {e}", kind.name())))?;
-            Ok(Output { name, bytes, features })
-        })
-        .collect()
-}
+impl Writer for Whole {
+    fn wants_owned(&self) -> bool {
+        true
+    }
 
-/// The layers a GeoJSON format writes, in order, with their file names
-/// (`control.geojson`): each built layer with its features, and the layers
-/// that [render from the model](LayerKind::renders_from_model) when `build`
-/// left them out of `layers` (`None`: rendered straight from the model, as
-/// millions of incidents are).
-#[must_use]
-pub fn geojson_layers<'l>(
-    layers: &'l [(LayerKind, Vec<Feature>)],
-    ext: &str,
-) -> Vec<(LayerKind, String, Option<&'l [Feature]>)> {
-    LayerKind::ALL
-        .into_iter()
-        .filter_map(|kind| {
-            let features = match layers.iter().find(|(k, _)| *k == kind) {
-                Some((_, f)) => Some(f.as_slice()),
-                None if kind.renders_from_model() => None,
-                None => return None,
-            };
-            Some((kind, geojson_name(kind, ext), features))
-        })
-        .collect()
-}
+    fn layer(&self, _: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
+        let owned = handed.owned.clone().unwrap_or_else(|| Arc::from(Vec::new()));
+        self.layers
+            .lock()
+            .map_err(|_| Error::internal("a writer's layers were poisoned"))?
+            .push((handed.layer.kind, owned));
+        Ok(Vec::new())
+    }
 
-/// The file name of a layer in a GeoJSON format (`control.geojson`).
-#[must_use]
-pub fn geojson_name(kind: LayerKind, ext: &str) -> String {
-    format!("{}.{ext}", kind.name())
-}
-
-/// Write one layer of [`geojson_layers`] as GeoJSON into `out` (`None`
-/// features: rendered from the model), and give it back with the number of
-/// features written.
-///
-/// # Errors
-///
-/// I/O errors of `out`, and an error for `None` features of a layer that
-/// does not [render from the model](LayerKind::renders_from_model).
-pub fn write_geojson_layer<W: std::io::Write + Send>(
-    snapshot: &Snapshot<'_>,
-    kind: LayerKind,
-    features: Option<&[Feature]>,
-    flavor: Flavor,
-    out: W,
-) -> std::io::Result<(W, usize)> {
-    let meta = snapshot.meta();
-    let precision = snapshot.project.settings.precision;
-    match features {
-        Some(f) => Ok((write_features(out, f, &meta, precision, flavor)?, f.len())),
-        None => kind.render_geojson(snapshot, &meta, precision, flavor, out).unwrap_or_else(|| {
-            Err(std::io::Error::other(format!("the {} layer was not built", kind.name())))
-        }),
+    fn finish(&self, cx: &Context<'_>) -> Result<Vec<Staged>> {
+        let mut layers = std::mem::take(
+            &mut *self
+                .layers
+                .lock()
+                .map_err(|_| Error::internal("a writer's layers were poisoned"))?,
+        );
+        layers.sort_by_key(|(kind, _)| *kind);
+        (self.render)(cx.snapshot, &layers)?
+            .into_iter()
+            .map(|out| Staged::bytes(cx, &out.name, &out.bytes, out.features))
+            .collect()
     }
 }
 
@@ -237,12 +235,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_lists_and_all() {
-        let l = |s: &str| Format::parse_list(&[s.to_string()]);
-        assert_eq!(l("svg,html").unwrap(), vec![Format::Html, Format::Svg]);
-        assert_eq!(l("all").unwrap(), Format::ALL.to_vec());
-        assert_eq!(l("").unwrap(), vec![Format::GeoJson]);
-        let e = l("html,kml").unwrap_err().to_string();
-        assert!(e.contains("unknown format \"kml\""), "{e}");
+    fn escapes_xml() {
+        assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
     }
 }

@@ -7,12 +7,12 @@
 //! markup: `html.rs` serialises it into the page, `svg.rs` draws it. Text in
 //! it is raw (unescaped); each writer escapes for its own syntax.
 
-use crate::error::Result;
-use crate::layers::control::{fill_opacity, force_key, force_name, state_color};
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::layers::{Feature, Snapshot};
 use crate::model::{ControlRow, DateParser, Moment, Status};
 use crate::style;
+use crate::style::{fill_opacity, force_key, force_name, state_color};
 use crate::write::geojson::push_geometry;
+use crate::write::OwnedLayers;
 use geo::{Geometry, InteriorPoint};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -179,8 +179,8 @@ pub fn is_rtl(lang: &str) -> bool {
 
 /// The layer named `name` among the built ones.
 #[must_use]
-pub fn layer<'a>(layers: &'a [(LayerKind, Vec<Feature>)], name: &str) -> Option<&'a [Feature]> {
-    layers.iter().find(|(k, _)| k.name() == name).map(|(_, f)| f.as_slice())
+pub fn layer<'a>(layers: &'a OwnedLayers, name: &str) -> Option<&'a [Feature]> {
+    layers.iter().find(|(k, _)| k.name() == name).map(|(_, f)| &f[..])
 }
 
 fn key_of(m: &Moment) -> String {
@@ -205,11 +205,8 @@ fn text(v: Option<&Value>) -> Option<String> {
 impl PageData {
     /// Gather what the map shows from a snapshot and its built layers.
     ///
-    /// # Errors
-    ///
-    /// None in practice; reserved for internal inconsistencies.
     #[allow(clippy::too_many_lines)] // one pass over the zones gathers periods, patterns and stops together
-    pub fn new(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<PageData> {
+    pub fn new(s: &Snapshot<'_>, layers: &OwnedLayers) -> PageData {
         let p = s.project;
         let settings = &p.settings;
         let precision = settings.precision;
@@ -304,7 +301,7 @@ impl PageData {
         if !bbox.iter().all(|v| v.is_finite()) {
             bbox = [-180.0, -85.0, 180.0, 85.0];
         }
-        Ok(PageData {
+        PageData {
             title: settings.title.clone(),
             attribution: settings.attribution.clone(),
             rtl: lang_ref.is_some_and(is_rtl),
@@ -321,7 +318,7 @@ impl PageData {
             frontlines,
             labels,
             bbox,
-        })
+        }
     }
 
     /// The state a zone shows at the slider stop `key`: the period with the
@@ -332,14 +329,6 @@ impl PageData {
             .iter()
             .rev()
             .find(|p| p.start_key.as_str() <= key && p.end_key.as_deref().is_none_or(|e| e > key))
-    }
-
-    /// Whether any zone has no known controller at some stop.
-    #[must_use]
-    pub fn has_unknown(&self) -> bool {
-        self.zones
-            .iter()
-            .any(|z| Self::period_at(z, &self.as_of_key).is_none() || z.periods.is_empty())
     }
 
     /// Which statuses occur in any period.

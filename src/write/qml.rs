@@ -10,33 +10,37 @@
 //! are labelled (in `--lang` when a `name:xx` property exists).
 //! It reads features only; colours were decided by the layers.
 
-use super::escape;
-use super::Output;
+use super::{escape, Context, Handed, Staged, Writer};
 use crate::error::Result;
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::feature::Feature;
 use crate::style;
 use geo::Geometry;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Render one `.qml` per layer.
-///
-/// # Errors
-///
-/// Internal errors only.
-pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<Vec<Output>> {
-    let lang = s.project.settings.lang.as_deref();
-    let forces: BTreeMap<&str, &str> =
-        s.project.forces.iter().map(|f| (f.id.as_str(), f.color.as_str())).collect();
-    Ok(layers
-        .iter()
-        .map(|(kind, features)| Output {
-            name: format!("{}.qml", kind.name()),
-            bytes: style(features, &forces, lang).into_bytes(),
-            features: features.len(),
-        })
-        .collect())
+/// Writes a QGIS style beside each layer (`control.qml`).
+#[derive(Debug)]
+pub(crate) struct QmlWriter;
+
+impl Writer for QmlWriter {
+    fn wants_owned(&self) -> bool {
+        true
+    }
+
+    fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
+        let p = cx.snapshot.project;
+        let forces: BTreeMap<&str, &str> =
+            p.forces.iter().map(|f| (f.id.as_str(), f.color.as_str())).collect();
+        let features = handed.owned.as_deref().unwrap_or_default();
+        let name = format!("{}.qml", handed.layer.kind.name());
+        let qml = style(features, &forces, p.settings.lang.as_deref());
+        Ok(vec![Staged::bytes(cx, &name, qml.as_bytes(), features.len())?])
+    }
+
+    fn finish(&self, _: &Context<'_>) -> Result<Vec<Staged>> {
+        Ok(Vec::new())
+    }
 }
 
 /// `#rrggbb` and an alpha (0..1) as QGIS's `r,g,b,a`.
@@ -158,7 +162,11 @@ fn text_prop<'a>(f: &'a Feature, key: &str) -> Option<&'a str> {
 
 /// The style of one layer.
 #[must_use]
-pub fn style(features: &[Feature], forces: &BTreeMap<&str, &str>, lang: Option<&str>) -> String {
+pub(crate) fn style(
+    features: &[Feature],
+    forces: &BTreeMap<&str, &str>,
+    lang: Option<&str>,
+) -> String {
     let kind = features.iter().find_map(|f| match &f.geometry {
         Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => Some("fill"),
         Some(Geometry::LineString(_) | Geometry::MultiLineString(_)) => Some("line"),

@@ -10,7 +10,8 @@
 use super::page::{PageData, PageZone};
 use super::{escape, Output};
 use crate::error::Result;
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::layers::Snapshot;
+use crate::write::OwnedLayers;
 use serde_json::Value;
 use std::f64::consts::PI;
 use std::fmt::Write as _;
@@ -20,8 +21,9 @@ use std::fmt::Write as _;
 /// # Errors
 ///
 /// Internal errors only.
-pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<Vec<Output>> {
-    let data = PageData::new(s, layers)?;
+#[allow(clippy::unnecessary_wraps)] // the signature every whole-map format shares
+pub(crate) fn render(s: &Snapshot<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
+    let data = PageData::new(s, layers);
     let svg = draw(&data, s.project.settings.size);
     Ok(vec![Output { name: "map.svg".into(), bytes: svg.into_bytes(), features: data.zones.len() }])
 }

@@ -1,16 +1,18 @@
 //! TopoJSON: one `<layer>.topojson` per layer, shared borders stored once,
 //! coordinates quantized and delta-encoded.
 //!
-//! Arcs come from the one topology core (`crate::topology`): polygon
-//! features whose geometry is their zone's (`zone` property) use the arcs of
-//! the project's zones, so `control` and every other per-zone layer store
-//! each border once; other polygon layers (e.g. dissolved areas) get a
-//! topology of their own features. Lines become arcs of their own; points
-//! are quantized positions. This module builds no topology itself.
+//! Arcs come from the one topology core (`crate::topology`): features that
+//! show a zone use the snapshot's shared arcs (simplified with the other
+//! layers under `--simplify`), found by the zone's index, so `control` and
+//! every other per-zone layer store each border once; other polygon layers
+//! (e.g. dissolved areas) get a topology of their own features. Lines
+//! become arcs of their own; points are quantized positions.
 
-use super::Output;
+use super::{Context, Handed, Staged, Writer};
 use crate::error::{Error, Result};
-use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::feature::Shape;
+use crate::layers::Snapshot;
+use crate::model::Zone;
 use crate::topology::Topology;
 use geo::{Coord, Geometry, LineString, MultiPolygon};
 use serde_json::{json, Map, Value};
@@ -18,33 +20,59 @@ use serde_json::{json, Map, Value};
 /// Quantization: positions are integers in `[0, QUANTIZATION)` on each axis.
 pub const QUANTIZATION: f64 = 1e5;
 
-/// Render one TopoJSON file per layer.
-///
-/// # Errors
-///
-/// Internal errors only.
-pub fn render(s: &Snapshot<'_>, layers: &[(LayerKind, Vec<Feature>)]) -> Result<Vec<Output>> {
-    let p = s.project;
-    let zones: Vec<(String, MultiPolygon<f64>)> =
-        p.zones.iter().map(|z| (z.id.clone(), z.geometry.clone())).collect();
-    let zone_topology = Topology::build(&zones, p.settings.snap_m);
-    let meta = Value::Object(s.meta());
-    layers
-        .iter()
-        .map(|(kind, features)| {
-            let topo =
-                encode(kind.name(), features, &zones, &zone_topology, p.settings.snap_m, &meta);
-            let bytes = serde_json::to_vec(&topo)
-                .map_err(|e| Error::internal(format!("rendering {}.topojson: {e}", kind.name())))?;
-            let mut bytes = bytes;
-            bytes.push(b'\n');
-            Ok(Output {
-                name: format!("{}.topojson", kind.name()),
-                bytes,
-                features: features.len(),
-            })
-        })
-        .collect()
+/// Writes each layer as a TopoJSON file (`control.topojson`) as soon as it
+/// is handed: zone polygons by their index into the snapshot's shared arcs,
+/// other polygons through a topology of their own.
+#[derive(Debug)]
+pub(crate) struct TopoJsonWriter;
+
+impl Writer for TopoJsonWriter {
+    fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
+        let layer = handed.layer;
+        let mut features = Vec::with_capacity(layer.features.len());
+        let gathered = layer.features.each(0..layer.features.len(), &mut |f| {
+            features.push(TopoFeature {
+                id: f.id.to_string(),
+                properties: f
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_string(), v.to_value()))
+                    .collect(),
+                shape: match f.shape {
+                    Shape::Zone(i, _) => TopoShape::Zone(i),
+                    other => TopoShape::Other(other.to_geometry()),
+                },
+            });
+            Ok(())
+        });
+        let name = format!("{}.topojson", layer.kind.name());
+        gathered.map_err(|e| Error::internal(format!("rendering {name}: {e}")))?;
+        let s = cx.snapshot;
+        let topo = encode(layer.kind.name(), &features, s, &Value::Object(cx.meta.clone()));
+        let mut bytes = serde_json::to_vec(&topo)
+            .map_err(|e| Error::internal(format!("rendering {name}: {e}")))?;
+        bytes.push(b'\n');
+        Ok(vec![Staged::bytes(cx, &name, &bytes, features.len())?])
+    }
+
+    fn finish(&self, _: &Context<'_>) -> Result<Vec<Staged>> {
+        Ok(Vec::new())
+    }
+}
+
+/// A feature as TopoJSON encodes it.
+struct TopoFeature {
+    id: String,
+    properties: Map<String, Value>,
+    shape: TopoShape,
+}
+
+/// Where a feature's geometry comes from.
+enum TopoShape {
+    /// Zone `i` of the snapshot: its rings of shared arcs.
+    Zone(usize),
+    /// Any other geometry (or none).
+    Other(Option<Geometry<f64>>),
 }
 
 /// Quantizes positions into the topology's integer grid.
@@ -100,13 +128,17 @@ impl Quantizer {
     }
 }
 
-fn bbox_of(features: &[Feature], zones: &[(String, MultiPolygon<f64>)]) -> [f64; 4] {
+/// The extent of the features and of every zone as read.
+fn bbox_of(features: &[TopoFeature], zones: &[Zone]) -> [f64; 4] {
     use geo::BoundingRect;
     let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     let rects = features
         .iter()
-        .filter_map(|f| f.geometry.as_ref().and_then(BoundingRect::bounding_rect))
-        .chain(zones.iter().filter_map(|(_, g)| g.bounding_rect()));
+        .filter_map(|f| match &f.shape {
+            TopoShape::Zone(i) => zones.get(*i).and_then(|z| z.geometry.bounding_rect()),
+            TopoShape::Other(g) => g.as_ref().and_then(BoundingRect::bounding_rect),
+        })
+        .chain(zones.iter().filter_map(|z| z.geometry.bounding_rect()));
     for r in rects {
         b = [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)];
     }
@@ -144,55 +176,58 @@ fn polygon_object(rings: Vec<Vec<Vec<i64>>>, offset: i64) -> Value {
     }
 }
 
-/// Feature index → zone index in the topology used.
-type ZoneOf<'a> = Box<dyn Fn(usize) -> Option<usize> + 'a>;
-
 /// Encode one layer as a Topology with one object named after the layer.
-fn encode(
-    name: &str,
-    features: &[Feature],
-    zones: &[(String, MultiPolygon<f64>)],
-    zone_topology: &Topology,
-    snap_m: f64,
-    meta: &Value,
-) -> Value {
+fn encode(name: &str, features: &[TopoFeature], s: &Snapshot<'_>, meta: &Value) -> Value {
+    let zones = &s.project.zones;
     let qz = Quantizer::new(bbox_of(features, zones));
-    // polygons: the zones' arcs when every polygon is its zone's geometry
-    let zone_of = |f: &Feature| -> Option<usize> {
-        let z = f.properties.get("zone").and_then(Value::as_str)?;
-        let i = zones.iter().position(|(id, _)| id == z)?;
-        let same = f
-            .geometry
-            .as_ref()
-            .and_then(as_multi)
-            .is_some_and(|g| zones.get(i).is_some_and(|(_, zg)| *zg == g));
-        same.then_some(i)
-    };
+    // polygons other than zones (and zones beside them): a topology of their own
+    let uses_zones = features.iter().any(|f| matches!(f.shape, TopoShape::Zone(_)));
+    let has_others = features.iter().any(|f| match &f.shape {
+        TopoShape::Other(Some(g)) => as_multi(g).is_some(),
+        _ => false,
+    });
     let polygons: Vec<(usize, MultiPolygon<f64>)> = features
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| f.geometry.as_ref().and_then(as_multi).map(|g| (i, g)))
+        .filter_map(|(i, f)| match &f.shape {
+            TopoShape::Other(Some(g)) => as_multi(g).map(|g| (i, g)),
+            TopoShape::Zone(z) if has_others => s.zone_geometry(*z).cloned().map(|g| (i, g)),
+            _ => None,
+        })
         .collect();
-    let use_zone_arcs = !polygons.is_empty()
-        && polygons.iter().all(|(i, _)| features.get(*i).and_then(zone_of).is_some());
     let own;
-    let (topo, zone_index): (&Topology, ZoneOf<'_>) = if use_zone_arcs {
-        (zone_topology, Box::new(|i| features.get(i).and_then(zone_of)))
+    let topo: &Topology = if polygons.is_empty() {
+        s.topology()
     } else {
         let parts: Vec<(String, MultiPolygon<f64>)> =
             polygons.iter().map(|(i, g)| (i.to_string(), g.clone())).collect();
-        own = Topology::build(&parts, snap_m);
-        let index: Vec<usize> = polygons.iter().map(|(i, _)| *i).collect();
-        (&own, Box::new(move |i| index.iter().position(|x| *x == i)))
+        own = Topology::build(&parts, s.project.settings.snap_m);
+        &own
     };
-    let mut arcs: Vec<Value> = if polygons.is_empty() {
+    // each polygon feature's zone in `topo`
+    let part_of = |i: usize| -> Option<usize> {
+        match features.get(i).map(|f| &f.shape) {
+            Some(TopoShape::Zone(z)) if polygons.is_empty() => Some(*z),
+            _ => polygons.binary_search_by_key(&i, |(at, _)| *at).ok(),
+        }
+    };
+    let mut arcs: Vec<Value> = if polygons.is_empty() && !uses_zones {
         Vec::new()
     } else {
         topo.arcs().map(|a| qz.arc(&a.coords)).collect()
     };
     let mut geometries = Vec::with_capacity(features.len());
     for (i, f) in features.iter().enumerate() {
-        let mut obj = match &f.geometry {
+        let polygon = || match part_of(i) {
+            Some(z) => polygon_object(topo.zone_arc_rings(z), 0),
+            None => json!({ "type": null }),
+        };
+        let geometry = match &f.shape {
+            TopoShape::Zone(_) => None,
+            TopoShape::Other(g) => g.as_ref(),
+        };
+        let mut obj = match geometry {
+            None if matches!(f.shape, TopoShape::Zone(_)) => polygon(),
             None
             | Some(
                 Geometry::GeometryCollection(_)
@@ -200,10 +235,7 @@ fn encode(
                 | Geometry::Rect(_)
                 | Geometry::Triangle(_),
             ) => json!({ "type": null }),
-            Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => match zone_index(i) {
-                Some(z) => polygon_object(topo.zone_arc_rings(z), 0),
-                None => json!({ "type": null }),
-            },
+            Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => polygon(),
             Some(Geometry::LineString(l)) => {
                 arcs.push(qz.arc(&l.0));
                 json!({ "type": "LineString", "arcs": [arcs.len() - 1] })

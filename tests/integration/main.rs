@@ -18,7 +18,6 @@ mod cli;
 mod dynamics;
 mod examples;
 mod golden;
-mod incidents;
 mod readme;
 mod regression;
 mod simplify;

@@ -1,7 +1,7 @@
 //! Command-line arguments: raw values only; the library validates them.
 
 use clap::{Args, Parser, Subcommand};
-use frontline::project::Overrides;
+use frontline::Overrides;
 use std::path::PathBuf;
 
 /// Turn conflict spreadsheets (zones, control history, incidents) into map layers.

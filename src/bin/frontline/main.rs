@@ -7,11 +7,9 @@ mod progress;
 
 use args::{Cli, Command};
 use clap::Parser;
-use frontline::diff::DiffFormat;
-use frontline::project::{Overrides, Project};
-use frontline::watch::{Outcome, Watcher};
-use frontline::write::geojson::Flavor;
+use frontline::stream::Flavor;
 use frontline::{Diagnostics, Error, ErrorKind};
+use frontline::{DiffFormat, Outcome, Overrides, Project, Watcher};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -31,21 +29,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (p, warnings) = Project::load(&project.dir, &overrides)?;
             print_diagnostics(&warnings);
             let out = output.out.unwrap_or_else(|| project.dir.join("out"));
-            let report = frontline::build::build(&p, &out)?;
+            let report = frontline::build(&p, &out)?;
             let since = report.since.as_deref().unwrap_or("all");
             eprintln!("as of {} (recent since {since}):", report.as_of);
             for (path, n) in &report.files {
                 eprintln!("  wrote {} ({n} features)", path.display());
             }
-            // The process ends here: its memory goes back to the system
-            // whole, faster than a country's zones, rows and names are
-            // freed one by one.
-            std::mem::forget(p);
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { project, format } => {
-            let loaded = Project::read(&project.dir, &project.overrides())?;
-            let d = &loaded.diagnostics;
+            let d = &frontline::check(&project.dir, &project.overrides())?;
             if format == "json" {
                 write_stdout(&format!("{:#}\n", d.to_json()));
             } else {
@@ -90,7 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             overrides.precision = precision;
             let (p, warnings) = Project::load(&project.dir, &overrides)?;
             print_diagnostics(&warnings);
-            write_stdout(&frontline::diff::render(&p, DiffFormat::parse(&format)?)?);
+            write_stdout(&frontline::diff(&p, DiffFormat::parse(&format)?)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Watch { project, output } => {
@@ -105,7 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Init { dir } => {
-            for path in frontline::init::init(&dir)? {
+            for path in frontline::init(&dir)? {
                 eprintln!("  wrote {}", path.display());
             }
             eprintln!("next: frontline build {}", dir.display());

@@ -1,11 +1,11 @@
-//! Reading real incident exports (ACLED, UCDP GED) and peer fixtures
+//! Tests: reading real incident exports (ACLED, UCDP GED) and peer fixtures
 //! (csv2geojson, GDAL) through the library: counts, presets, diagnostics.
 
-use crate::util::shared_data;
-use frontline::model::{Incident, LocationPrecision, NameIndex};
-use frontline::read::presets::Preset;
-use frontline::read::{incidents, Table};
-use frontline::Diagnostics;
+use crate::error::Diagnostics;
+use crate::model::{Incident, LocationPrecision, NameIndex};
+use crate::read::presets::Preset;
+use crate::read::{incidents, Table};
+use crate::test_data::shared_data;
 use std::path::Path;
 
 /// Read an incidents file without zones; `None` when the shared data is absent.
@@ -121,7 +121,7 @@ fn csv2geojson_coordinates_match_exactly() {
         ("includeLatLon.csv", "includeLatLon.geojson"),
     ] {
         let text = std::fs::read_to_string(dir.join(input)).unwrap();
-        let delimiter = frontline::read::table::sniff_delimiter(&text);
+        let delimiter = crate::read::table::sniff_delimiter(&text);
         let d = char::from(delimiter);
         let dated: String = text
             .lines()
@@ -219,7 +219,7 @@ fn gdal_csv_fixtures_read_or_are_reported() {
 #[test]
 #[allow(clippy::too_many_lines)]
 fn messy_fixtures_read_or_are_reported() {
-    let dir = crate::util::repo().join("tests/fixtures/read");
+    let dir = crate::test_data::repo().join("tests/fixtures/read");
     let names = sorted_names(&dir);
     let mut out = Vec::new();
     for name in names {

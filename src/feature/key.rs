@@ -1,0 +1,109 @@
+//! Property names: text, or a name escaped once for writers that repeat it
+//! on millions of features.
+
+use super::escape::push_str;
+
+/// A property name as the GeoJSON writer takes it: a `&str` (escaped on
+/// every feature) or a [`Key`] escaped once.
+pub trait PropKey {
+    /// Append the name as a JSON string and the `:` after it.
+    fn push_key(&self, buf: &mut Vec<u8>);
+}
+
+impl PropKey for &str {
+    fn push_key(&self, buf: &mut Vec<u8>) {
+        push_str(buf, self);
+        buf.push(b':');
+    }
+}
+
+/// A property name escaped once, for writers that repeat the same names
+/// on millions of features (a streamed CSV's columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    name: String,
+    json: Vec<u8>,
+    /// `json` padded with zeros, when it fits: copied whole (a fixed size
+    /// the compiler copies inline, not through `memcpy`), then cut.
+    padded: Option<[u8; Key::PADDED]>,
+}
+
+impl Key {
+    const PADDED: usize = 32;
+
+    /// The key `name`.
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        let mut json = Vec::with_capacity(name.len() + 3);
+        name.push_key(&mut json);
+        let mut padded = [0; Key::PADDED];
+        let padded =
+            padded.get_mut(..json.len()).map(|head| head.copy_from_slice(&json)).map(|()| padded);
+        Key { name: name.to_string(), json, padded }
+    }
+
+    /// The name, unescaped.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl PropKey for &Key {
+    fn push_key(&self, buf: &mut Vec<u8>) {
+        match &self.padded {
+            Some(padded) => {
+                let len = buf.len() + self.json.len();
+                buf.extend_from_slice(padded);
+                buf.truncate(len);
+            }
+            None => buf.extend_from_slice(&self.json),
+        }
+    }
+}
+
+/// A feature's property name: text, or a [`Key`] escaped once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name<'a> {
+    /// Text, escaped when written.
+    Text(&'a str),
+    /// A name escaped once.
+    Key(&'a Key),
+}
+
+impl<'a> Name<'a> {
+    /// The name, unescaped.
+    pub fn as_str(&self) -> &'a str {
+        match self {
+            Name::Text(s) => s,
+            Name::Key(k) => k.name(),
+        }
+    }
+}
+
+impl PropKey for Name<'_> {
+    fn push_key(&self, buf: &mut Vec<u8>) {
+        match self {
+            Name::Text(s) => s.push_key(buf),
+            Name::Key(k) => k.push_key(buf),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_padded_or_not_write_as_text_keys() {
+        // 29 letters make 32 bytes of JSON (padded), 30 make 33 (not)
+        let names =
+            ["a", "event_date", "quo\"te", &"x".repeat(29), &"y".repeat(30), &"z".repeat(70)];
+        for name in names {
+            let (mut key, mut text) = (b"{".to_vec(), b"{".to_vec());
+            (&Key::new(name)).push_key(&mut key);
+            name.push_key(&mut text);
+            assert_eq!(String::from_utf8(key).unwrap(), String::from_utf8(text).unwrap());
+        }
+    }
+}
