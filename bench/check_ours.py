@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Run ../shared/bench/check.py on a frontline output whose zone key is named
-`zone` (DESIGN.md) instead of the `zone_id` the checker reads.
+`zone` (README.md, "Output layers") instead of the `zone_id` the checker reads.
 
 Usage: check_ours.py JOB OUTPUT.geojson --data DIR --k K --n N
 """

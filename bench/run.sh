@@ -114,7 +114,7 @@ if [ "$PEERS_RUN" = 1 ]; then
   export OURS_J4=${OURS_J4:-skip} OURS_J5=${OURS_J5:-skip}
   mkdir -p "$WORK/j2"
   bash "$PEERS_SH"
-  # our J2/J3 outputs name the zone `zone` (DESIGN.md); check.py wants `zone_id`
+  # our J2/J3 outputs name the zone `zone` (README.md, "Output layers"); check.py wants `zone_id`
   for job in J2 J3; do
     f=$PEERS/work/out/${job}_ours.geojson
     [ -s "$f" ] && echo "ours $job (zone -> zone_id for check.py): $(python3 "$HERE/check_ours.py" "$job" "$f" --data "$DATA" --k 10000 --n 100000)"
