@@ -69,6 +69,8 @@ pub mod read;
 pub mod spatial;
 pub mod stream;
 pub mod style;
+#[cfg(test)]
+mod test_data;
 pub mod topology;
 pub mod watch;
 pub mod write;
