@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Run ../shared/bench/check.py on a frontline output whose zone key is named
-`zone` (DESIGN.md) instead of the `zone_id` the checker reads.
+"""Run the peer harness's check.py (CHECK_PY) on a frontline output whose zone key is named
+`zone` (README.md, "Output layers") instead of the `zone_id` the checker reads.
 
-Usage: check_ours.py JOB OUTPUT.geojson --data DIR --k K --n N
+Usage: CHECK_PY=PATH/check.py check_ours.py JOB OUTPUT.geojson --data DIR --k K --n N
+(bench/run.sh sets CHECK_PY beside PEERS_SH.)
 """
 import json
 import os
@@ -11,7 +12,9 @@ import sys
 import tempfile
 
 job, path, *rest = sys.argv[1:]
-checker = os.environ.get("CHECK_PY", os.path.join(os.path.dirname(__file__), "../../shared/bench/check.py"))
+checker = os.environ.get("CHECK_PY")
+if not checker:
+    sys.exit("check_ours.py: set CHECK_PY to the peer harness's check.py")
 with open(path, encoding="utf-8") as fh:
     fc = json.load(fh)
 for f in fc["features"]:

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Deterministic synthetic data for the peer baseline (stdlib only).
 
-frontline's copy of ../shared/bench/gen.py (same output for the same arguments),
+frontline's copy of the peer harness's gen.py (same output for the same arguments),
 plus `--what control --control-rows N`: a longer control history
 (control_<K>_<N>.csv, N rows spread over the K zones, unique dates per zone)
 for the country-scale build.
 
-Writes into OUTDIR (default: $PEERS/data, PEERS defaults to /tmp/peerbench):
+Writes into OUTDIR (default: $PEERS/data, PEERS defaults to target/bench in the
+repository, as in bench/run.sh):
 
   incidents_<N>.csv      ACLED-like incidents (event_id, event_date, event_type,
                          actor1, actor2, location, latitude, longitude,
@@ -88,7 +89,11 @@ EPOCHS = [dt.date(2012, 7, 1), dt.date(2014, 6, 1), dt.date(2016, 12, 1), dt.dat
 
 
 def default_outdir():
-    return os.path.join(os.environ.get("PEERS", "/tmp/peerbench"), "data")
+    peers = os.environ.get("PEERS")
+    if not peers:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        peers = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target"), "bench")
+    return os.path.join(peers, "data")
 
 
 def fmt(x, nd):

@@ -2,7 +2,7 @@
 # frontline benchmark: our jobs timed with /usr/bin/time -v (median wall of RUNS
 # runs, max RSS), beside a minimal hand-written CSV→GeoJSON loop (the floor), and
 # optionally the peers (ogr2ogr, mapshaper, geopandas) measured in the same run
-# through ../shared/bench/peers.sh and its OURS hook.
+# through the peer harness (PEERS_SH) and its OURS hooks.
 #
 # Data: bench/gen.py (deterministic, seed 7): 1M and 100k incidents, 10k zones
 # (jittered grid with shared edges), 41k control rows (the peers' J2 input) and
@@ -10,24 +10,29 @@
 # the 1M file repeated ten times (no 3 GB file on disk).
 #
 # Usage:  bench/run.sh                 # ours + baseline loop
-#         PEERS_RUN=1 bench/run.sh     # + peers.sh side by side (needs install-peers.sh)
-# Env:    RUNS=3 (RUNS_BIG=1 for the 10M stream and the country build)  PEERS=/tmp/peerbench  DATA=$PEERS/data  WORK=$PEERS/frontline
-#         PEERS_SH=../shared/bench/peers.sh  PEER_JOBS="J1 J2 J3 J4 J5"
+#         PEERS_RUN=1 PEERS_SH=PATH/peers.sh bench/run.sh  # + the peers side by side (needs install-peers.sh)
+# Env:    RUNS=3 (RUNS_BIG=1 for the 10M stream and the country build)
+#         PEERS=target/bench  DATA=$PEERS/data  WORK=$PEERS/frontline
+#         PEERS_SH (the peer harness's peers.sh; needed with PEERS_RUN=1)  PEER_JOBS="J1 J2 J3 J4 J5"
 #         PEER_TOOLS="ogr2ogr mapshaper geopandas ours"  SKIP_10M=0
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-PEERS=${PEERS:-/tmp/peerbench}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+PEERS=${PEERS:-$TARGET/bench}
 DATA=${DATA:-$PEERS/data}
 WORK=${WORK:-$PEERS/frontline}
 RUNS=${RUNS:-3}
 RUNS_BIG=${RUNS_BIG:-1}
 PEERS_RUN=${PEERS_RUN:-0}
-PEERS_SH=${PEERS_SH:-$(ls "$ROOT"/../shared/bench/peers.sh "$ROOT"/../../shared/bench/peers.sh 2>/dev/null | head -1)}
+PEERS_SH=${PEERS_SH:-}
 PEER_JOBS=${PEER_JOBS:-"J1 J2 J3 J4 J5"}
 PEER_TOOLS=${PEER_TOOLS:-"ogr2ogr mapshaper geopandas ours"}
 SKIP_10M=${SKIP_10M:-0}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+if [ "$PEERS_RUN" = 1 ] && [ ! -f "$PEERS_SH" ]; then
+  echo "PEERS_RUN=1 needs PEERS_SH=PATH/peers.sh, the peer harness (got '${PEERS_SH}')" >&2
+  exit 1
+fi
 FL=$TARGET/release/frontline
 BASE=$TARGET/release/examples/bench_baseline
 mkdir -p "$DATA" "$WORK/out" "$WORK/logs"
@@ -66,7 +71,7 @@ RESULTS=$WORK/results.tsv
 printf 'job\tmedian_wall_s\tmax_rss_mb\truns\tcommand\n' > "$RESULTS"
 # measure NAME CMD [RUNS] [OUTPUT]: RUNS runs of CMD under /usr/bin/time -v;
 # OUTPUT (a file or folder) is removed before each run, outside the timing,
-# as ../shared/bench/peers.sh removes every tool's output (replacing a
+# as the peer harness removes every tool's output (replacing a
 # 700 MB file costs the filesystem a quarter of a second on its own)
 measure() {
   local name=$1 cmd=$2 runs=${3:-$RUNS} clean=${4:-} walls=() rss=0 r tf="$WORK/logs/$1.time"
@@ -105,7 +110,6 @@ tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s |\n",$1,$2,$3,$
 
 # ---------------------------------------------------------------- peers, same run
 if [ "$PEERS_RUN" = 1 ]; then
-  [ -x "$PEERS_SH" ] || [ -f "$PEERS_SH" ] || { echo "no $PEERS_SH" >&2; exit 1; }
   export PEERS DATA RUNS RUNS_BIG=1 K=10000 CHECK_PY="$(dirname "$PEERS_SH")/check.py" JOBS="$PEER_JOBS" TOOLS="$PEER_TOOLS"
   export OURS_J1="$FL incidents {incidents} -o {out}"
   # J2: zones + control history -> control.geojson (the state as of the latest date)
@@ -114,7 +118,7 @@ if [ "$PEERS_RUN" = 1 ]; then
   export OURS_J4=${OURS_J4:-skip} OURS_J5=${OURS_J5:-skip}
   mkdir -p "$WORK/j2"
   bash "$PEERS_SH"
-  # our J2/J3 outputs name the zone `zone` (DESIGN.md); check.py wants `zone_id`
+  # our J2/J3 outputs name the zone `zone` (README.md, "Output layers"); check.py wants `zone_id`
   for job in J2 J3; do
     f=$PEERS/work/out/${job}_ours.geojson
     [ -s "$f" ] && echo "ours $job (zone -> zone_id for check.py): $(python3 "$HERE/check_ours.py" "$job" "$f" --data "$DATA" --k 10000 --n 100000)"

@@ -1,7 +1,7 @@
 //! Build a project's layers with the library, as `frontline build` does.
 //!
 //! ```sh
-//! cargo run --example build_project -- examples/qamishli /tmp/qamishli-out 2021-04-22
+//! cargo run --example build_project -- examples/qamishli target/qamishli-0422 2021-04-22
 //! ```
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)] // a command-line example prints

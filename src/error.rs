@@ -467,7 +467,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn diagnostic_display_matches_design() {
+    fn an_error_reads_path_line_column_message_value_and_hint() {
         let d = Diagnostic::error(
             Location::Cell { path: "control.csv".into(), line: 14, column: 1 },
             "unknown zone",

@@ -75,7 +75,6 @@ mod watch;
 mod write;
 
 #[cfg(test)]
-#[allow(clippy::print_stderr)] // says why a test skipped
 mod test_data;
 
 pub use build::{build, layers, BuildReport, Layers};

@@ -9,7 +9,7 @@
 //   - if DIR/<basename>.schema.json exists, the file must validate against it
 //     (ajv, JSON Schema draft 2020-12, with ajv-formats);
 //   - for frontline layers (those with a schema), feature ids must be present, unique and
-//     sorted (DESIGN.md: deterministic output).
+//     sorted (README.md, "Output layers": deterministic output).
 // A *.topojson file must be a Topology; each of its objects, decoded with
 // topojson-client, must pass geojsonhint (without the precision check: decoding
 // quantized arcs gives long decimals) and check-geojson.

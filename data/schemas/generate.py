@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write data/schemas/<layer>.schema.json, one JSON Schema (draft 2020-12) per output layer.
 
-The schemas state DESIGN.md's layers table as a machine-checkable contract.
+The schemas state README.md's "Output layers" table as a machine-checkable contract.
 .ci/validate.sh checks every <layer>.geojson that `frontline build` writes
 against data/schemas/<layer>.schema.json. Each schema is self-contained (no
 cross-file $ref), so any JSON Schema tool can use one on its own.
@@ -141,7 +141,7 @@ def layer_schema(layer, per, geoms, props, extra, note):
         },
     }
     if layer == "incidents":
-        # 'approximate' locations are never assigned to a neighbourhood-level zone (DESIGN.md).
+        # 'approximate' locations are never assigned to a neighbourhood-level zone (README.md, "What the readers accept").
         feature["properties"]["properties"] = dict(properties, allOf=[{
             "if": {"properties": {"location_precision": {"const": "approximate"}}},
             "then": {"properties": {"zone": {"type": "null"}}},

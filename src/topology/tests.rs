@@ -490,13 +490,6 @@ proptest! {
 // ---------------------------------------------------------------------------
 // Real data and timing.
 
-fn real_data_dir() -> std::path::PathBuf {
-    std::env::var_os("FRONTLINE_SHARED_DATA").map_or_else(
-        || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real")),
-        std::path::PathBuf::from,
-    )
-}
-
 fn read_zones(path: &std::path::Path) -> Option<Vec<(String, MultiPolygon<f64>)>> {
     let text = std::fs::read_to_string(path).ok()?;
     let gj: geojson::GeoJson = text.parse().ok()?;
@@ -518,11 +511,12 @@ fn read_zones(path: &std::path::Path) -> Option<Vec<(String, MultiPolygon<f64>)>
 
 #[allow(clippy::print_stderr)]
 fn check_real(file: &str) {
-    let path = real_data_dir().join("neighborhoods-click-that-hood").join(file);
-    let Some(zones) = read_zones(&path) else {
-        eprintln!("skipping: {} not found (set FRONTLINE_SHARED_DATA)", path.display());
+    let Some(path) =
+        crate::test_data::shared_data(&format!("neighborhoods-click-that-hood/{file}"))
+    else {
         return;
     };
+    let zones = read_zones(&path).unwrap_or_else(|| panic!("{}: not zones", path.display()));
     let start = std::time::Instant::now();
     let topo = Topology::build(&zones, 1.0);
     let built = start.elapsed();

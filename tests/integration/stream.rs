@@ -1,6 +1,6 @@
 //! `frontline incidents` (streaming): real ACLED/UCDP exports, stdin, and
 //! agreeing with the incidents layer of `build`.
-// why: helpers outside #[test] functions panic on purpose (as in main's tests/integration/main.rs)
+// why: helpers outside #[test] functions panic on purpose (as the crate-level allow in tests/integration/main.rs says)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::print_stderr)]
 
 use crate::util::{repo, shared_data, text, Workdir};

@@ -4,9 +4,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// The real-data lookup, the same file the unit tests use.
 #[path = "../../src/test_data.rs"]
 mod test_data;
-pub use test_data::{repo, shared_data};
+pub use test_data::shared_data;
 
 /// A temporary folder to run `frontline` in.
 pub struct Workdir {

@@ -149,7 +149,7 @@ def check_control(path, zlookup, flookup):
 
 
 def state_at(rows, zone, when):
-    """DESIGN.md: the row with the latest since <= D whose until (if any) is after D."""
+    """README.md, "Input: a project folder": the row with the latest since <= D whose until (if any) is after D."""
     live = [r for r in rows if r["zone"] == zone and r["since"] <= when
             and (r["until"] is None or r["until"] > when)]
     return max(live, key=lambda r: r["since"]) if live else None
