@@ -13,10 +13,11 @@
 //! depend on the number of threads, nor on which other formats were asked
 //! for.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::feature::Feature;
-use crate::layers::{Layer, LayerKind, Snapshot};
-use crate::project::Project;
+use crate::layers::{Inputs, Layer, LayerKind, Snapshot};
+use crate::model::Moment;
+use crate::project::{Project, Since};
 use crate::write::atomic;
 use crate::write::{self, Context, Handed, Staged, Writer};
 use rayon::prelude::*;
@@ -32,6 +33,42 @@ pub struct BuildReport {
     pub since: Option<String>,
     /// Files written, with their feature counts.
     pub files: Vec<(PathBuf, usize)>,
+}
+
+/// The project as of its `as_of` setting (default: the latest date in the
+/// data) with the recent window from its `since` setting (default: seven
+/// days before).
+///
+/// # Errors
+///
+/// A usage error when no date is set and the data has none, or when S is after D.
+pub(crate) fn snapshot(project: &Project) -> Result<Snapshot<'_>> {
+    let settings = &project.settings;
+    let as_of = match (&settings.as_of, project.latest_date()) {
+        (Some(d), _) => d.clone(),
+        (None, Some(d)) => d,
+        (None, None) => return Err(Error::usage("the data has no dates; give --as-of DATE")),
+    };
+    let since = match &settings.since {
+        Since::All => None,
+        Since::Date(s) => Some(s.clone()),
+        Since::Default => Some(Moment::from_date(as_of.date()).add_days(-7)),
+    };
+    if let Some(s) = &since {
+        if s.key() > as_of.end() {
+            return Err(Error::usage(format!("--since {s} is after --as-of {as_of}")));
+        }
+    }
+    Ok(Snapshot::new(Inputs {
+        zones: &project.zones,
+        forces: &project.forces,
+        control: &project.control,
+        incidents: &project.incidents,
+        as_of,
+        since,
+        snap_m: settings.snap_m,
+        simplify_m: settings.simplify_m,
+    }))
 }
 
 /// Build the given layers of a snapshot in parallel and hand each to
@@ -86,7 +123,7 @@ pub(crate) fn build_each<T: Send>(
 /// A usage error when no date is set and the data has none, or when S is
 /// after D.
 pub fn layers(project: &Project) -> Result<Layers> {
-    let snapshot = Snapshot::new(project)?;
+    let snapshot = snapshot(project)?;
     snapshot.prepare();
     let layers = build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.to_owned()))?;
     Ok(Layers { layers })
@@ -129,9 +166,9 @@ impl Layers {
 ///
 /// Usage errors (no date, a missing `--leaflet` folder) and I/O errors.
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
-    let snapshot = Snapshot::new(project)?;
+    let snapshot = snapshot(project)?;
     snapshot.prepare();
-    let cx = Context::new(&snapshot, out_dir);
+    let cx = Context::new(&snapshot, &project.settings, out_dir);
     let formats = &project.settings.formats;
     let writers: Vec<Box<dyn Writer>> = formats.iter().map(|f| write::writer(*f)).collect();
     let wants_owned = writers.iter().any(|w| w.wants_owned());
@@ -156,7 +193,7 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     atomic::commit_all(staged.into_iter().map(|s| s.file).collect())?;
     Ok(BuildReport {
         as_of: snapshot.as_of.to_iso(),
-        since: snapshot.since.as_ref().map(crate::model::Moment::to_iso),
+        since: snapshot.since.as_ref().map(Moment::to_iso),
         files,
     })
 }

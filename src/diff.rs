@@ -71,7 +71,7 @@ impl DiffFormat {
 ///
 /// A usage error when there is no date or S is after D.
 pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
-    let snapshot = Snapshot::new(project)?;
+    let snapshot = crate::build::snapshot(project)?;
     match format {
         DiffFormat::Text => Ok(text(&snapshot)),
         DiffFormat::Json => {
@@ -84,7 +84,7 @@ pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
             let features = changes::build(&snapshot)?;
             let precision = project.settings.precision;
             let zones = ZoneJson::new(project.zones.len(), precision);
-            let meta = snapshot.meta();
+            let meta = crate::write::meta(&snapshot, &project.settings);
             let (bytes, _) =
                 write_layer(Vec::new(), &features, &zones, &meta, precision, Flavor::Collection)
                     .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;
@@ -95,18 +95,18 @@ pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
 
 /// A state in words: `Asayish`, `Asayish | National Defence Forces
 /// (contested)`, `National Defence Forces (claimed)` or `no state`.
-fn describe(p: &Project, row: Option<&ControlRow>) -> String {
+fn describe(p: &Snapshot<'_>, row: Option<&ControlRow>) -> String {
     match row {
         None => "no state".into(),
         Some(r) => match r.status {
-            crate::model::Status::Held => force_name(r, &p.forces),
-            other => format!("{} ({other})", force_name(r, &p.forces)),
+            crate::model::Status::Held => force_name(r, p.forces),
+            other => format!("{} ({other})", force_name(r, p.forces)),
         },
     }
 }
 
 fn text(s: &Snapshot<'_>) -> String {
-    let p = s.project;
+    let p = s;
     let list = changes::zone_changes(s);
     let window = match &s.since {
         Some(from) => format!("from {from} to {}", s.as_of),
@@ -137,11 +137,11 @@ fn text(s: &Snapshot<'_>) -> String {
 }
 
 fn to_json(s: &Snapshot<'_>) -> Value {
-    let p = s.project;
+    let p = s;
     let state = |r: Option<&ControlRow>| {
         (
-            r.map_or(Value::Null, |r| force_key(r, &p.forces).into()),
-            r.map_or(Value::Null, |r| force_name(r, &p.forces).into()),
+            r.map_or(Value::Null, |r| force_key(r, p.forces).into()),
+            r.map_or(Value::Null, |r| force_name(r, p.forces).into()),
             r.map_or(Value::Null, |r| r.status.as_str().into()),
         )
     };

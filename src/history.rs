@@ -223,7 +223,8 @@ pub fn same_state(a: Option<&ControlRow>, b: Option<&ControlRow>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DateParser, Status};
+    use crate::model::Status;
+    use crate::read::date::DateParser;
 
     fn row(zone: usize, force: usize, since: &str, until: Option<&str>) -> ControlRow {
         let p = DateParser::new();

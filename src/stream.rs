@@ -19,9 +19,9 @@
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
 use crate::history::History;
 use crate::layers::incidents::Tagger;
-use crate::model::date::SlashOrder;
-use crate::model::{ControlRow, DateParser, Force, NameIndex, Zone};
+use crate::model::{ControlRow, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
+use crate::read::date::{DateParser, SlashOrder};
 use crate::read::decode::Encoding;
 use crate::read::incidents::{IncidentColumns, IncidentReader, Schema};
 use crate::read::table::{sniff_delimiter, trim, Fields, QuoteScan};

@@ -19,7 +19,7 @@ pub const CONTESTED: &str = "contested";
 ///
 /// None in practice; the signature matches the other layers.
 pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
-    let p = s.project;
+    let p = s;
     let groups: Vec<Option<String>> = s
         .states()
         .iter()

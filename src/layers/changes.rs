@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::feature::{measure, FeatureRef, PropValue, Properties, Props, Row, Shape};
 use crate::history::ZoneChange;
 use crate::model::{ControlRow, Zone};
-use crate::project::Project;
 use crate::style::{force_key, state_color};
 use crate::write::geojson::natural_cmp;
 use geo::MultiPolygon;
@@ -23,12 +22,12 @@ use rayon::prelude::*;
 /// The changes of every zone between S and D, sorted by date, then zone id.
 #[must_use]
 pub fn zone_changes<'a>(s: &Snapshot<'a>) -> Vec<ZoneChange<'a>> {
-    let mut out: Vec<ZoneChange<'a>> = (0..s.project.zones.len())
+    let mut out: Vec<ZoneChange<'a>> = (0..s.zones.len())
         .filter_map(|z| s.history.change_between(z, s.since.as_ref(), &s.as_of))
         .collect();
     out.sort_by(|a, b| {
         a.date.cmp(b.date).then_with(|| {
-            let id = |c: &ZoneChange<'_>| s.project.zones.get(c.zone).map(|z| z.id.as_str());
+            let id = |c: &ZoneChange<'_>| s.zones.get(c.zone).map(|z| z.id.as_str());
             id(a).cmp(&id(b))
         })
     });
@@ -65,12 +64,12 @@ pub(crate) struct ChangeFeature<'a> {
 
 impl<'a> ChangeFeature<'a> {
     fn new(s: &'a Snapshot<'_>, c: ZoneChange<'a>) -> Result<Self> {
-        let p: &'a Project = s.project;
+        let p = s;
         let zone = p
             .zones
             .get(c.zone)
             .ok_or_else(|| Error::internal(format!("change of unknown zone {}", c.zone)))?;
-        let force = |r: Option<&ControlRow>| r.map(|r| force_key(r, &p.forces));
+        let force = |r: Option<&ControlRow>| r.map(|r| force_key(r, p.forces));
         Ok(ChangeFeature {
             geometry: s.zone_geometry(c.zone).unwrap_or(&zone.geometry),
             area_km2: s.zone_area_km2(c.zone),
@@ -78,7 +77,7 @@ impl<'a> ChangeFeature<'a> {
             from_force: force(c.from),
             to_force: force(c.to),
             date: c.date.to_iso(),
-            fill: state_color(c.to, &p.forces),
+            fill: state_color(c.to, p.forces),
             change: c,
         })
     }

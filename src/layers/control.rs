@@ -192,7 +192,7 @@ fn ring_edges(
 /// Build the layer: a feature per zone, in id order.
 #[must_use]
 pub(crate) fn build<'a>(s: &'a Snapshot<'_>) -> Vec<ZoneFeature<'a>> {
-    let zones = &s.project.zones;
+    let zones = &s.zones;
     let mut order: Vec<usize> = (0..zones.len()).collect();
     order.par_sort_by(|a, b| {
         let id = |i: &usize| zones.get(*i).map_or("", |z| z.id.as_str());
@@ -221,7 +221,7 @@ pub(crate) struct ZoneFeature<'a> {
 
 impl<'a> ZoneFeature<'a> {
     fn new(s: &'a Snapshot<'_>, index: usize) -> Option<Self> {
-        let p = s.project;
+        let p = s;
         let zone = p.zones.get(index)?;
         let state = s.history.state_as_of(index, &s.as_of);
         Some(ZoneFeature {
@@ -229,12 +229,12 @@ impl<'a> ZoneFeature<'a> {
             zone,
             geometry: s.zone_geometry(index).unwrap_or(&zone.geometry),
             state,
-            force: state.map(|r| force_key(r, &p.forces)),
-            force_name: state.map(|r| force_name(r, &p.forces)),
+            force: state.map(|r| force_key(r, p.forces)),
+            force_name: state.map(|r| force_name(r, p.forces)),
             since: state.map(|r| r.since.to_iso()),
             until: state.and_then(|r| r.until.as_ref()).map(Moment::to_iso),
             area_km2: s.zone_area_km2(index),
-            fill: state_color(state, &p.forces),
+            fill: state_color(state, p.forces),
         })
     }
 }

@@ -18,7 +18,7 @@ pub const STROKE: &str = "#111111";
 ///
 /// None in practice; the signature matches the other layers.
 pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
-    let p = s.project;
+    let p = s;
     let groups: Vec<Option<&str>> = s
         .states()
         .iter()

@@ -8,7 +8,7 @@ use crate::history::History;
 use crate::model::names::normalize;
 use crate::model::Incident;
 use crate::model::{Force, IsoText, LocationPrecision, Moment, Zone};
-use crate::read::incidents::TAG_NAMES;
+use crate::read::incidents::{Incidents, TAG_NAMES};
 use crate::spatial::ZoneIndex;
 use crate::style::force_key;
 use crate::write::geojson::natural_cmp;
@@ -196,19 +196,20 @@ fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<u
 /// they are written.
 #[must_use]
 pub(crate) fn build<'a>(s: &'a Snapshot<'_>) -> IncidentsLayer<'a> {
-    let p = s.project;
+    let p = s;
     let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
     // no zone index for nothing to tag (a zones-only project)
     let tagger =
-        if chosen.is_empty() { None } else { Some(Tagger::new(&p.zones, &s.history, &p.forces)) };
-    IncidentsLayer { chosen, tagger }
+        if chosen.is_empty() { None } else { Some(Tagger::new(p.zones, &s.history, p.forces)) };
+    IncidentsLayer { incidents: p.incidents, chosen, tagger }
 }
 
 /// The incidents layer: incidents in id order, tagged one by one as they
 /// are handed out (no feature per incident is kept: a country has millions).
 #[derive(Debug)]
 pub(crate) struct IncidentsLayer<'a> {
+    incidents: &'a Incidents,
     chosen: Vec<&'a Incident>,
     tagger: Option<Tagger<'a>>,
 }
@@ -226,7 +227,7 @@ impl Features for IncidentsLayer<'_> {
         let Some(tagger) = &self.tagger else { return Ok(()) };
         let mut room = Vec::new();
         for inc in self.chosen.get(range).unwrap_or_default() {
-            let (schema, row) = inc.properties.parts();
+            let (schema, row) = self.incidents.properties(inc).parts();
             let kind = schema.kind(row);
             let tags = tagger.tag(&inc.date, inc.point, inc.precision, inc.place_zone, kind);
             let tags = tags.entries();

@@ -35,7 +35,7 @@ const M_PER_DEG: f64 = 111_195.0;
 /// None in practice; the signature matches the other layers.
 pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
     // polylabel per zone is the costly part: zones in parallel, order kept
-    let out = s.project.zones.par_iter().enumerate().filter_map(|(i, zone)| {
+    let out = s.zones.par_iter().enumerate().filter_map(|(i, zone)| {
         // the zone as drawn (simplified with --simplify), so the label sits inside it on the map
         let geometry = s.zone_geometry(i).unwrap_or(&zone.geometry);
         let point = label_point(geometry, PRECISION_M)?;

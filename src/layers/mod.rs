@@ -30,17 +30,16 @@ pub mod labels;
 /// `timeline.geojson`: (Multi)Polygon, one feature per control period of a zone.
 pub mod timeline;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 pub use crate::feature::Feature;
 use crate::feature::Features;
 use crate::history::History;
-use crate::model::Moment;
-use crate::project::{Project, Since};
+use crate::model::{ControlRow, Force, Moment, Zone};
+use crate::read::incidents::Incidents;
 use crate::topology::Topology;
 use crate::write::geojson::natural_cmp;
 use geo::MultiPolygon;
 use rayon::prelude::*;
-use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
 /// A layer that can be built.
@@ -136,58 +135,66 @@ impl std::fmt::Debug for Layer<'_> {
     }
 }
 
-/// A project seen at a date: the input every layer is built from.
+/// What a snapshot is made of: the model, the dates and the geometry
+/// options (the project's, see `crate::build`).
+#[derive(Debug, Clone)]
+pub(crate) struct Inputs<'a> {
+    /// The zones.
+    pub zones: &'a [Zone],
+    /// The forces the control rows refer to.
+    pub forces: &'a [Force],
+    /// The control history.
+    pub control: &'a [ControlRow],
+    /// The incidents.
+    pub incidents: &'a Incidents,
+    /// D: the map date.
+    pub as_of: Moment,
+    /// S: start of the recent window (`None`: no lower bound).
+    pub since: Option<Moment>,
+    /// Snap tolerance of the shared arcs, in metres.
+    pub snap_m: f64,
+    /// Simplification of the shared arcs, in metres (`None`: none).
+    pub simplify_m: Option<f64>,
+}
+
+/// The model seen at a date: the input every layer is built from.
 #[derive(Debug)]
 pub struct Snapshot<'a> {
-    /// The project.
-    pub project: &'a Project,
+    /// The zones.
+    pub zones: &'a [Zone],
+    /// The forces.
+    pub forces: &'a [Force],
+    /// The incidents.
+    pub incidents: &'a Incidents,
     /// Control rows indexed per zone.
     pub history: History<'a>,
     /// D: the map date.
     pub as_of: Moment,
     /// S: start of the recent window (`None`: no lower bound).
     pub since: Option<Moment>,
+    snap_m: f64,
+    simplify_m: Option<f64>,
     topology: OnceLock<Topology>,
     simplified: OnceLock<Vec<MultiPolygon<f64>>>,
     areas: OnceLock<Vec<f64>>,
 }
 
 impl<'a> Snapshot<'a> {
-    /// The project as of its `as_of` setting (default: the latest date in the
-    /// data) with the recent window from its `since` setting (default: seven
-    /// days before).
-    ///
-    /// # Errors
-    ///
-    /// A usage error when no date is set and the data has none, or when S is after D.
-    pub fn new(project: &'a Project) -> Result<Self> {
-        let settings = &project.settings;
-        let as_of = match (&settings.as_of, project.latest_date()) {
-            (Some(d), _) => d.clone(),
-            (None, Some(d)) => d,
-            (None, None) => {
-                return Err(Error::usage("the data has no dates; give --as-of DATE"));
-            }
-        };
-        let since = match &settings.since {
-            Since::All => None,
-            Since::Date(s) => Some(s.clone()),
-            Since::Default => Some(Moment::from_date(as_of.date()).add_days(-7)),
-        };
-        if let Some(s) = &since {
-            if s.key() > as_of.end() {
-                return Err(Error::usage(format!("--since {s} is after --as-of {as_of}")));
-            }
-        }
-        Ok(Snapshot {
-            project,
-            history: History::new(&project.control, project.zones.len()),
-            as_of,
-            since,
+    /// The snapshot of `inputs`.
+    pub(crate) fn new(inputs: Inputs<'a>) -> Self {
+        Snapshot {
+            zones: inputs.zones,
+            forces: inputs.forces,
+            incidents: inputs.incidents,
+            history: History::new(inputs.control, inputs.zones.len()),
+            as_of: inputs.as_of,
+            since: inputs.since,
+            snap_m: inputs.snap_m,
+            simplify_m: inputs.simplify_m,
             topology: OnceLock::new(),
             simplified: OnceLock::new(),
             areas: OnceLock::new(),
-        })
+        }
     }
 
     /// The zones as shared arcs (snapped with the project's tolerance, and
@@ -195,9 +202,9 @@ impl<'a> Snapshot<'a> {
     pub fn topology(&self) -> &Topology {
         self.topology.get_or_init(|| {
             let zones: Vec<(String, MultiPolygon<f64>)> =
-                self.project.zones.iter().map(|z| (z.id.clone(), z.geometry.clone())).collect();
-            let t = Topology::build(&zones, self.project.settings.snap_m);
-            match self.project.settings.simplify_m {
+                self.zones.iter().map(|z| (z.id.clone(), z.geometry.clone())).collect();
+            let t = Topology::build(&zones, self.snap_m);
+            match self.simplify_m {
                 Some(m) if m > 0.0 => t.simplify(m),
                 _ => t,
             }
@@ -212,7 +219,7 @@ impl<'a> Snapshot<'a> {
         if self.simplifying() {
             self.simplified.get_or_init(|| self.topology().zone_polygons()).get(i)
         } else {
-            self.project.zones.get(i).map(|z| &z.geometry)
+            self.zones.get(i).map(|z| &z.geometry)
         }
     }
 
@@ -230,9 +237,8 @@ impl<'a> Snapshot<'a> {
     fn areas(&self, parallel: bool) -> Vec<f64> {
         // zones share their borders: measured together, each border once
         let empty = MultiPolygon(Vec::new());
-        let geometries: Vec<&MultiPolygon<f64>> = (0..self.project.zones.len())
-            .map(|i| self.zone_geometry(i).unwrap_or(&empty))
-            .collect();
+        let geometries: Vec<&MultiPolygon<f64>> =
+            (0..self.zones.len()).map(|i| self.zone_geometry(i).unwrap_or(&empty)).collect();
         control::areas_km2(&geometries, parallel)
     }
 
@@ -249,28 +255,18 @@ impl<'a> Snapshot<'a> {
     }
 
     fn simplifying(&self) -> bool {
-        self.project.settings.simplify_m.is_some_and(|m| m > 0.0)
+        self.simplify_m.is_some_and(|m| m > 0.0)
     }
 
     /// The state of every zone as of D.
     #[must_use]
     pub fn states(&self) -> Vec<Option<&'a crate::model::ControlRow>> {
-        (0..self.project.zones.len()).map(|i| self.history.state_as_of(i, &self.as_of)).collect()
+        (0..self.zones.len()).map(|i| self.history.state_as_of(i, &self.as_of)).collect()
     }
 
-    /// The `frontline` foreign member of every collection.
-    #[must_use]
-    pub fn meta(&self) -> Map<String, Value> {
-        let s = &self.project.settings;
-        let mut m = Map::new();
-        m.insert("as_of".into(), Value::String(self.as_of.to_iso()));
-        m.insert(
-            "since".into(),
-            self.since.as_ref().map_or(Value::Null, |s| Value::String(s.to_iso())),
-        );
-        m.insert("title".into(), Value::String(s.title.clone()));
-        m.insert("attribution".into(), Value::String(s.attribution.clone()));
-        m
+    /// The snap tolerance of the shared arcs, in metres.
+    pub(crate) fn snap_m(&self) -> f64 {
+        self.snap_m
     }
 
     /// Whether a moment falls in the recent window [S, D].

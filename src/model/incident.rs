@@ -1,7 +1,6 @@
 //! Incidents: dated events at a place.
 
 use super::date::Moment;
-use crate::read::incidents::Properties;
 use geo::Point;
 
 /// How exactly an incident's position is known.
@@ -40,9 +39,9 @@ pub struct Incident {
     pub precision: LocationPrecision,
     /// The zone named in `place`, if the position came from it.
     pub place_zone: Option<usize>,
-    /// Input columns (other than a WKT position), typed, and the
-    /// properties a preset derives from them.
-    pub properties: Properties,
+    /// Its record among those read with it: the reader keeps the records
+    /// (the input columns, typed on demand) beside the incidents.
+    pub record: usize,
     /// 1-based line in the file.
     pub line: u64,
 }

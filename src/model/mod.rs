@@ -11,7 +11,7 @@ pub mod names;
 pub mod zone;
 
 pub use control::{ControlRow, Status};
-pub use date::{DateParser, IsoText, Moment};
+pub use date::{DateError, IsoText, Moment};
 pub use force::Force;
 pub use incident::{Incident, LocationPrecision};
 pub use names::{Lookup, NameIndex};

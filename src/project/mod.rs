@@ -14,9 +14,11 @@ pub use overrides::Overrides;
 
 use crate::crs::{Crs, Transform};
 use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
-use crate::model::{ControlRow, DateParser, Force, Incident, Moment, NameIndex, Zone};
+use crate::model::{ControlRow, Force, Moment, NameIndex, Zone};
 use crate::read::control::ForceRegistry;
+use crate::read::date::DateParser;
 use crate::read::decode::Encoding;
+use crate::read::incidents::Incidents;
 use crate::read::presets::Preset;
 use crate::read::shapefile::ShapefileSources;
 use crate::read::zones::ZoneOptions;
@@ -356,7 +358,7 @@ pub struct Project {
     /// Control rows, in file order.
     pub control: Vec<ControlRow>,
     /// Incidents, in file order.
-    pub incidents: Vec<Incident>,
+    pub incidents: Incidents,
 }
 
 /// A project and every problem found while reading it.

@@ -15,12 +15,12 @@ use super::table::{find_column, missing_column, parse_number, trim, Fields, Row,
 use crate::crs::Transform;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::feature::{Key, PropValue};
-use crate::model::{DateParser, Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
+use crate::model::{Incident, LocationPrecision, Lookup, Moment, NameIndex, Zone};
+use crate::read::date::DateParser;
 use geo::{InteriorPoint, Point};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Columns whose values are numbers in the output.
 const NUMERIC: &[&str] = &[
@@ -363,32 +363,55 @@ impl Schema {
     }
 }
 
-/// An incident's input properties: its record, typed on demand through the
-/// file's shared [`Schema`] (no map per incident: a country has millions).
+/// Incidents as read, with their records: each incident's input columns
+/// (other than a WKT position) typed on demand through the file's shared
+/// [`Schema`], with the properties a preset derives from them (no map per
+/// incident: a country has millions). Derefs to the incidents.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Properties {
-    schema: Arc<Schema>,
-    row: Row,
+pub struct Incidents {
+    items: Vec<Incident>,
+    schema: Schema,
+    records: Vec<Row>,
 }
 
-impl Properties {
-    /// The properties of `row` under `schema`.
-    #[must_use]
-    pub fn new(schema: Arc<Schema>, row: Row) -> Self {
-        Properties { schema, row }
-    }
+impl std::ops::Deref for Incidents {
+    type Target = [Incident];
 
-    /// No input properties.
-    #[must_use]
-    pub fn empty() -> Self {
-        Properties { schema: Arc::new(Schema::empty()), row: Row::default() }
+    fn deref(&self) -> &[Incident] {
+        &self.items
     }
+}
 
+impl Default for Incidents {
+    /// No incidents.
+    fn default() -> Self {
+        Incidents { items: Vec::new(), schema: Schema::empty(), records: Vec::new() }
+    }
+}
+
+impl Incidents {
+    /// The input properties of `incident`, one of these.
+    #[must_use]
+    pub fn properties(&self, incident: &Incident) -> Properties<'_> {
+        static NONE: std::sync::LazyLock<Row> = std::sync::LazyLock::new(Row::default);
+        Properties { schema: &self.schema, row: self.records.get(incident.record).unwrap_or(&NONE) }
+    }
+}
+
+/// An incident's input properties: its record, typed on demand through the
+/// file's shared [`Schema`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Properties<'a> {
+    schema: &'a Schema,
+    row: &'a Row,
+}
+
+impl<'a> Properties<'a> {
     /// The value of a property, if the incident has it.
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<PropValue<'_>> {
+    pub fn get(self, key: &str) -> Option<PropValue<'a>> {
         let (_, source) = self.schema.properties.iter().find(|(k, _)| k == key)?;
-        Some(self.schema.source_value(*source, &self.row))
+        Some(self.schema.source_value(*source, self.row))
     }
 
     /// The value of a property as JSON; null when the incident lacks it
@@ -405,26 +428,26 @@ impl Properties {
     }
 
     /// The properties in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, PropValue<'_>)> + '_ {
-        self.schema.properties(&self.row)
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, PropValue<'a>)> + 'a {
+        self.schema.properties(self.row)
     }
 
     /// The incident type for the marker colour (see [`Schema::kind`]).
     #[must_use]
-    pub fn kind(&self) -> Option<&str> {
-        self.schema.kind(&self.row)
+    pub fn kind(&self) -> Option<&'a str> {
+        self.schema.kind(self.row)
     }
 
     /// The properties as a JSON map.
     #[must_use]
-    pub fn to_map(&self) -> Map<String, Value> {
+    pub fn to_map(self) -> Map<String, Value> {
         self.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()
     }
 
     /// The schema and the record, for writers.
     #[must_use]
-    pub fn parts(&self) -> (&Schema, &Row) {
-        (&self.schema, &self.row)
+    pub fn parts(&self) -> (&'a Schema, &'a Row) {
+        (self.schema, self.row)
     }
 }
 
@@ -708,10 +731,12 @@ pub fn read(
     preset: Option<Preset>,
     crs: Option<&Transform>,
     diags: &mut Diagnostics,
-) -> Vec<Incident> {
-    let Some(columns) = IncidentColumns::detect(&table, preset, diags) else { return Vec::new() };
+) -> Incidents {
+    let Some(columns) = IncidentColumns::detect(&table, preset, diags) else {
+        return Incidents::default();
+    };
     let dates = date_parser(&table, &[Some(columns.date)], date_format, diags);
-    let schema = Arc::new(Schema::new(&table.headers, &columns, table.decimal_comma));
+    let schema = Schema::new(&table.headers, &columns, table.decimal_comma);
     let reader = IncidentReader {
         path: &table.path,
         columns,
@@ -764,24 +789,29 @@ pub fn read(
         }
         *keep = true;
     }
-    // The rows move into the incidents: their text is the properties'.
-    parsed
+    // The rows move beside the incidents: their text is the properties'.
+    let (mut incidents, records): (Vec<Incident>, Vec<Row>) = parsed
         .into_par_iter()
         .zip(table.rows)
         .zip(keep)
         .filter_map(|((located, row), keep)| {
             let (located, id) = located.filter(|_| keep)?;
-            Some(Incident {
+            let incident = Incident {
                 id,
                 date: located.date,
                 point: located.point,
                 precision: located.precision,
                 place_zone: located.place_zone,
                 line: row.line,
-                properties: Properties { schema: Arc::clone(&schema), row },
-            })
+                record: 0,
+            };
+            Some((incident, row))
         })
-        .collect()
+        .unzip();
+    for (i, incident) in incidents.iter_mut().enumerate() {
+        incident.record = i;
+    }
+    Incidents { items: incidents, schema, records }
 }
 
 /// `POINT (41.2 37.0)`, `POINT(41.2 37.0)`, `POINT Z (…)`.
@@ -833,7 +863,7 @@ mod tests {
         (vec![z], n)
     }
 
-    fn read_str(csv: &str) -> (Vec<Incident>, Diagnostics) {
+    fn read_str(csv: &str) -> (Incidents, Diagnostics) {
         let mut d = Diagnostics::new();
         let t = Table::from_bytes(Path::new("incidents.csv"), csv.as_bytes(), &mut d).unwrap();
         let (z, n) = zones();
@@ -884,15 +914,15 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(inc[0].point, Point::new(41.05, 37.05));
         assert_eq!(inc[0].precision, LocationPrecision::Point);
-        let props = inc[0].properties.to_map();
+        let props = inc.properties(&inc[0]).to_map();
         assert_eq!(props["fatalities"], serde_json::json!(3));
         assert_eq!(props["note"], serde_json::json!("a, b"));
-        assert_eq!(inc[0].properties.get("fatalities"), Some(PropValue::Int(3)));
-        assert_eq!(inc[0].properties.get("missing"), None);
+        assert_eq!(inc.properties(&inc[0]).get("fatalities"), Some(PropValue::Int(3)));
+        assert_eq!(inc.properties(&inc[0]).get("missing"), None);
         assert_eq!(inc[1].precision, LocationPrecision::Zone);
         assert_eq!(inc[1].place_zone, Some(0));
-        assert_eq!(inc[1].properties.get("fatalities"), Some(PropValue::Null));
-        assert_eq!(inc[1].properties.kind(), Some("arrest"));
+        assert_eq!(inc.properties(&inc[1]).get("fatalities"), Some(PropValue::Null));
+        assert_eq!(inc.properties(&inc[1]).kind(), Some("arrest"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Readers do not compute layers.
 
 pub mod control;
+pub mod date;
 pub mod decode;
 pub mod forces;
 pub mod incidents;

@@ -2,14 +2,15 @@
 //! (csv2geojson, GDAL) through the library: counts, presets, diagnostics.
 
 use crate::error::Diagnostics;
-use crate::model::{Incident, LocationPrecision, NameIndex};
+use crate::model::{LocationPrecision, NameIndex};
+use crate::read::incidents::Incidents;
 use crate::read::presets::Preset;
 use crate::read::{incidents, Table};
 use crate::test_data::shared_data;
 use std::path::Path;
 
 /// Read an incidents file without zones; `None` when the shared data is absent.
-fn read(rel: &str, preset: Option<Preset>) -> Option<(Vec<Incident>, Diagnostics)> {
+fn read(rel: &str, preset: Option<Preset>) -> Option<(Incidents, Diagnostics)> {
     let path = shared_data(rel)?;
     let bytes = std::fs::read(&path).unwrap();
     let mut d = Diagnostics::new();
@@ -51,11 +52,12 @@ fn acled_global_export_maps_roles_and_precision() {
     // PHL10453 has no coordinates: a documented skip with a located warning
     insta::assert_snapshot!(messages(&d).join("\n"), @r#"acled.csv:5072:23: warning: incident has no coordinates; skipped "PHL10453" — the ACLED export gives no latitude and longitude for this event"#);
     let syr = inc.iter().find(|i| i.id == "SYR77948").unwrap();
-    let actors = format!("{} {}", syr.properties.value("actor1"), syr.properties.value("actor2"));
+    let actors =
+        format!("{} {}", inc.properties(syr).value("actor1"), inc.properties(syr).value("actor2"));
     assert!(actors.contains("Asayish"), "{actors}");
-    assert_eq!(syr.properties.value("type"), syr.properties.value("event_type"));
+    assert_eq!(inc.properties(syr).value("type"), inc.properties(syr).value("event_type"));
     let approx = inc.iter().filter(|i| i.precision == LocationPrecision::Approximate).count();
-    let prec3 = inc.iter().filter(|i| i.properties.value("geo_precision") == 3).count();
+    let prec3 = inc.iter().filter(|i| inc.properties(i).value("geo_precision") == 3).count();
     assert!(approx > 0 && approx == prec3, "{approx} approximate, {prec3} with geo_precision 3");
     // `9-May-20` dates
     assert!(inc.iter().all(|i| i.date.to_iso().starts_with("2020-0")));
@@ -67,15 +69,15 @@ fn acled_legacy_schemas_read_by_alias() {
     assert!(inc.iter().all(|i| i.date.to_iso().starts_with("2015-")));
     assert!(inc.iter().any(|i| i.precision == LocationPrecision::Approximate));
     // multi-line NOTES keep their line breaks, and later rows keep their lines
-    assert!(inc.iter().any(|i| i
-        .properties
+    assert!(inc.iter().any(|i| inc
+        .properties(i)
         .value("NOTES")
         .as_str()
         .is_some_and(|n| n.contains('\n'))));
     assert!(inc.windows(2).all(|w| w[0].line < w[1].line));
     let Some((inc, _)) = read("acled-africa-2016-legacy/acled.csv", None) else { return };
     assert!(
-        inc.iter().all(|i| !i.properties.contains_key("")),
+        inc.iter().all(|i| !inc.properties(i).contains_key("")),
         "the pandas index column is dropped"
     );
     assert!(
@@ -88,17 +90,18 @@ fn acled_legacy_schemas_read_by_alias() {
 fn ucdp_ged_maps_roles_and_keeps_date_end() {
     let Some((inc, _)) = read("ucdp-ged191-mmr-bgd/ged191.csv", Some(Preset::Ucdp)) else { return };
     let first = &inc[0];
-    assert!(first.properties.contains_key("date_end"));
-    assert_eq!(first.properties.value("fatalities"), first.properties.value("best"));
-    assert_eq!(first.properties.value("actor1"), first.properties.value("side_a"));
+    assert!(inc.properties(first).contains_key("date_end"));
+    assert_eq!(inc.properties(first).value("fatalities"), inc.properties(first).value("best"));
+    assert_eq!(inc.properties(first).value("actor1"), inc.properties(first).value("side_a"));
     let types: std::collections::BTreeSet<&str> =
-        inc.iter().filter_map(|i| i.properties.kind()).collect();
+        inc.iter().filter_map(|i| inc.properties(i).kind()).collect();
     assert_eq!(
         types.into_iter().collect::<Vec<_>>(),
         ["non-state conflict", "one-sided violence", "state-based conflict"]
     );
     let approx = inc.iter().filter(|i| i.precision == LocationPrecision::Approximate).count();
-    let prec = inc.iter().filter(|i| i.properties.value("where_prec").as_i64() >= Some(3)).count();
+    let prec =
+        inc.iter().filter(|i| inc.properties(i).value("where_prec").as_i64() >= Some(3)).count();
     assert_eq!(approx, prec);
     // the HDX copy has an HXL hashtag row under the header; its first event is on line 3
     let Some((hxl, _)) = read("ucdp-ged191-mmr-bgd/conflict_data_BGD_hxl.csv", None) else {
@@ -239,8 +242,9 @@ fn messy_fixtures_read_or_are_reported() {
             if t.decimal_comma { ", decimal comma" } else { "" }
         ));
         let inc = incidents::read(t, &[], &NameIndex::new(), None, None, None, &mut d);
-        for i in &inc {
-            let text = |k: &str| i.properties.value(k).as_str().unwrap_or("").replace('\n', "\\n");
+        for i in inc.iter() {
+            let text =
+                |k: &str| inc.properties(i).value(k).as_str().unwrap_or("").replace('\n', "\\n");
             out.push(format!(
                 "  line {} {} {} ({}, {}) {}",
                 i.line,

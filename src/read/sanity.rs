@@ -71,7 +71,7 @@ mod tests {
             point: Point::new(x, y),
             precision: LocationPrecision::Point,
             place_zone: None,
-            properties: crate::read::incidents::Properties::empty(),
+            record: 0,
             line,
         };
         let incidents = [inc(2, 37.05, 41.05), inc(3, 41.05, 37.05), inc(4, 10.0, 10.0)];

@@ -39,7 +39,7 @@ impl Writer for GeoJsonWriter {
     fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
         let layer = handed.layer;
         let name = format!("{}.{}", layer.kind.name(), self.ext);
-        let precision = cx.snapshot.project.settings.precision;
+        let precision = cx.settings.precision;
         let staged = Staged::stream(cx, &name, |file| {
             write_layer(file, &*layer.features, &cx.zones, &cx.meta, precision, self.flavor)
         })?;

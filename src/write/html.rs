@@ -12,9 +12,8 @@
 //! This module builds markup only; what the map shows is `page.rs`'s.
 
 use super::page::PageData;
-use super::{escape, Output};
+use super::{escape, Context, Output};
 use crate::error::{Error, Result};
-use crate::layers::Snapshot;
 use crate::project::Basemap;
 use crate::write::OwnedLayers;
 use base64::Engine as _;
@@ -38,9 +37,9 @@ const MAP_CSS: &str = include_str!("assets/map.css");
 /// # Errors
 ///
 /// A usage error when the `--leaflet` folder lacks `leaflet.js` or `leaflet.css`.
-pub(crate) fn render(s: &Snapshot<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
-    let data = PageData::new(s, layers);
-    let settings = &s.project.settings;
+pub(crate) fn render(cx: &Context<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
+    let data = PageData::new(cx, layers);
+    let settings = cx.settings;
     let leaflet = settings.leaflet.as_deref().map(Leaflet::read).transpose()?;
     let html = page(&data, leaflet.as_ref(), &settings.basemap)?;
     Ok(vec![Output {

@@ -27,7 +27,7 @@ pub mod topojson;
 use crate::error::{Error, Result};
 use crate::feature::Feature;
 use crate::layers::{Layer, LayerKind, Snapshot};
-use crate::project::Format;
+use crate::project::{Format, Settings};
 use atomic::AtomicFile;
 use geojson::{Flavor, ZoneJson};
 use serde_json::{Map, Value};
@@ -40,6 +40,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct Context<'a> {
     /// The snapshot the layers were built from.
     pub snapshot: &'a Snapshot<'a>,
+    /// The project's settings (precision, title, page and picture options).
+    pub settings: &'a Settings,
     /// The folder written into.
     pub out_dir: &'a Path,
     /// The `frontline` foreign member of every collection.
@@ -50,15 +52,31 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// The context of writing `snapshot` into `out_dir`.
-    pub(crate) fn new(snapshot: &'a Snapshot<'a>, out_dir: &'a Path) -> Self {
-        let precision = snapshot.project.settings.precision;
+    pub(crate) fn new(
+        snapshot: &'a Snapshot<'a>,
+        settings: &'a Settings,
+        out_dir: &'a Path,
+    ) -> Self {
         Context {
             snapshot,
+            settings,
             out_dir,
-            meta: snapshot.meta(),
-            zones: ZoneJson::new(snapshot.project.zones.len(), precision),
+            meta: meta(snapshot, settings),
+            zones: ZoneJson::new(snapshot.zones.len(), settings.precision),
         }
     }
+}
+
+/// The `frontline` foreign member of every collection: the dates, the
+/// title and the attribution.
+pub(crate) fn meta(snapshot: &Snapshot<'_>, settings: &Settings) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("as_of".into(), Value::String(snapshot.as_of.to_iso()));
+    let since = snapshot.since.as_ref().map_or(Value::Null, |s| Value::String(s.to_iso()));
+    m.insert("since".into(), since);
+    m.insert("title".into(), Value::String(settings.title.clone()));
+    m.insert("attribution".into(), Value::String(settings.attribution.clone()));
+    m
 }
 
 /// A layer as a writer gets it: its features, and (for writers that
@@ -164,7 +182,7 @@ pub(crate) struct Output {
 }
 
 /// Renders a whole map from every layer at once: owned layers in, files out.
-type RenderWhole = fn(&Snapshot<'_>, &OwnedLayers) -> Result<Vec<Output>>;
+type RenderWhole = fn(&Context<'_>, &OwnedLayers) -> Result<Vec<Output>>;
 
 /// A format drawn from every layer at once (the page, the picture): it
 /// keeps each layer handed and renders at the end.
@@ -201,7 +219,7 @@ impl Writer for Whole {
                 .map_err(|_| Error::internal("a writer's layers were poisoned"))?,
         );
         layers.sort_by_key(|(kind, _)| *kind);
-        (self.render)(cx.snapshot, &layers)?
+        (self.render)(cx, &layers)?
             .into_iter()
             .map(|out| Staged::bytes(cx, &out.name, &out.bytes, out.features))
             .collect()

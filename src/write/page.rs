@@ -8,11 +8,12 @@
 //! it is raw (unescaped); each writer escapes for its own syntax.
 
 use crate::layers::{Feature, Snapshot};
-use crate::model::{ControlRow, DateParser, Moment, Status};
+use crate::model::date::parse_iso;
+use crate::model::{ControlRow, Moment, Status};
 use crate::style;
 use crate::style::{fill_opacity, force_key, force_name, state_color};
 use crate::write::geojson::push_geometry;
-use crate::write::OwnedLayers;
+use crate::write::{Context, OwnedLayers};
 use geo::{Geometry, InteriorPoint};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -206,9 +207,9 @@ impl PageData {
     /// Gather what the map shows from a snapshot and its built layers.
     ///
     #[allow(clippy::too_many_lines)] // one pass over the zones gathers periods, patterns and stops together
-    pub fn new(s: &Snapshot<'_>, layers: &OwnedLayers) -> PageData {
-        let p = s.project;
-        let settings = &p.settings;
+    pub fn new(cx: &Context<'_>, layers: &OwnedLayers) -> PageData {
+        let (s, settings) = (cx.snapshot, cx.settings);
+        let p = s;
         let precision = settings.precision;
         let lang = settings.lang.clone();
         let lang_ref = lang.as_deref();
@@ -340,7 +341,7 @@ impl PageData {
 
 fn lines_of(
     fs: &[Feature],
-    p: &crate::project::Project,
+    p: &Snapshot<'_>,
     force_label: &dyn Fn(usize) -> String,
     precision: u8,
 ) -> Vec<PageLine> {
@@ -377,7 +378,7 @@ fn lines_of(
 
 fn labels_of(
     labels: Option<&[Feature]>,
-    p: &crate::project::Project,
+    p: &Snapshot<'_>,
     zone_names: &BTreeMap<&str, String>,
 ) -> Vec<PageLabel> {
     match labels {
@@ -407,7 +408,7 @@ fn period_of(
     row: &ControlRow,
     start: &Moment,
     end: Option<&Moment>,
-    p: &crate::project::Project,
+    p: &Snapshot<'_>,
 ) -> PagePeriod {
     let url = row
         .extra
@@ -419,10 +420,10 @@ fn period_of(
         start_key: key_of(start),
         start: start.to_iso(),
         end_key: end.map(key_of),
-        force: force_key(row, &p.forces),
-        force_name: force_name(row, &p.forces),
+        force: force_key(row, p.forces),
+        force_name: force_name(row, p.forces),
         status: row.status.as_str().to_string(),
-        fill: state_color(Some(row), &p.forces),
+        fill: state_color(Some(row), p.forces),
         opacity: fill_opacity(Some(row.status)),
         pattern: None,
         source: row.source.clone(),
@@ -432,19 +433,15 @@ fn period_of(
 }
 
 /// Periods of one zone read from the `timeline` layer's features.
-fn timeline_periods(
-    features: &[Feature],
-    zone: &str,
-    p: &crate::project::Project,
-) -> Vec<PagePeriod> {
-    let dates = DateParser::new();
+fn timeline_periods(features: &[Feature], zone: &str, p: &Snapshot<'_>) -> Vec<PagePeriod> {
+    let iso = |s: &str| parse_iso(s).and_then(Result::ok);
     let mut out: Vec<PagePeriod> = features
         .iter()
         .filter(|f| f.properties.get("zone").and_then(Value::as_str) == Some(zone))
         .filter_map(|f| {
             let pr = &f.properties;
-            let start = dates.parse(pr.get("start")?.as_str()?).ok()?;
-            let end = pr.get("end").and_then(Value::as_str).and_then(|e| dates.parse(e).ok());
+            let start = iso(pr.get("start")?.as_str()?)?;
+            let end = pr.get("end").and_then(Value::as_str).and_then(iso);
             let force = text(pr.get("force")).unwrap_or_default();
             let status = text(pr.get("status")).unwrap_or_else(|| "held".into());
             let st = Status::parse(&status);

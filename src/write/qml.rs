@@ -29,12 +29,12 @@ impl Writer for QmlWriter {
     }
 
     fn layer(&self, cx: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
-        let p = cx.snapshot.project;
+        let p = cx.snapshot;
         let forces: BTreeMap<&str, &str> =
             p.forces.iter().map(|f| (f.id.as_str(), f.color.as_str())).collect();
         let features = handed.owned.as_deref().unwrap_or_default();
         let name = format!("{}.qml", handed.layer.kind.name());
-        let qml = style(features, &forces, p.settings.lang.as_deref());
+        let qml = style(features, &forces, cx.settings.lang.as_deref());
         Ok(vec![Staged::bytes(cx, &name, qml.as_bytes(), features.len())?])
     }
 

@@ -8,9 +8,8 @@
 //! What is drawn comes from [`PageData`]; this module only lays it out.
 
 use super::page::{PageData, PageZone};
-use super::{escape, Output};
+use super::{escape, Context, Output};
 use crate::error::Result;
-use crate::layers::Snapshot;
 use crate::write::OwnedLayers;
 use serde_json::Value;
 use std::f64::consts::PI;
@@ -22,9 +21,9 @@ use std::fmt::Write as _;
 ///
 /// Internal errors only.
 #[allow(clippy::unnecessary_wraps)] // the signature every whole-map format shares
-pub(crate) fn render(s: &Snapshot<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
-    let data = PageData::new(s, layers);
-    let svg = draw(&data, s.project.settings.size);
+pub(crate) fn render(cx: &Context<'_>, layers: &OwnedLayers) -> Result<Vec<Output>> {
+    let data = PageData::new(cx, layers);
+    let svg = draw(&data, cx.settings.size);
     Ok(vec![Output { name: "map.svg".into(), bytes: svg.into_bytes(), features: data.zones.len() }])
 }
 

@@ -178,7 +178,7 @@ fn polygon_object(rings: Vec<Vec<Vec<i64>>>, offset: i64) -> Value {
 
 /// Encode one layer as a Topology with one object named after the layer.
 fn encode(name: &str, features: &[TopoFeature], s: &Snapshot<'_>, meta: &Value) -> Value {
-    let zones = &s.project.zones;
+    let zones = &s.zones;
     let qz = Quantizer::new(bbox_of(features, zones));
     // polygons other than zones (and zones beside them): a topology of their own
     let uses_zones = features.iter().any(|f| matches!(f.shape, TopoShape::Zone(_)));
@@ -201,7 +201,7 @@ fn encode(name: &str, features: &[TopoFeature], s: &Snapshot<'_>, meta: &Value) 
     } else {
         let parts: Vec<(String, MultiPolygon<f64>)> =
             polygons.iter().map(|(i, g)| (i.to_string(), g.clone())).collect();
-        own = Topology::build(&parts, s.project.settings.snap_m);
+        own = Topology::build(&parts, s.snap_m());
         &own
     };
     // each polygon feature's zone in `topo`
