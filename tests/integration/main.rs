@@ -18,6 +18,7 @@ mod cli;
 mod dynamics;
 mod examples;
 mod golden;
+mod layering;
 mod readme;
 mod regression;
 mod simplify;
