@@ -1,0 +1,290 @@
+//! Streaming incidents: one CSV of any size in, GeoJSON or GeoJSONSeq out,
+//! in constant memory.
+//!
+//! [`incidents`] reads the text in blocks of a few megabytes that end at a
+//! record, found by following the quotes as `csv` reads them
+//! (`QuoteScan`, shared with [`Table`](crate::read::Table)), and cuts each
+//! block in pieces that the thread pool parses (`csv_core`), checks, tags
+//! and renders apart, while one of its threads reads the next blocks and
+//! writes the finished ones in order (rendering pieces as it waits). Each
+//! record is parsed with the same [`IncidentReader`](crate::read::incidents::IncidentReader)
+//! as the in-memory reader, tagged with the same
+//! [`Tagger`](crate::layers::incidents::Tagger) as the incidents layer
+//! (zone, `zone_force`, `location_precision`, `marker-color`), and written
+//! through THE GeoJSON [`FeatureWriter`](crate::write::geojson::FeatureWriter).
+//! Features keep the input order. A bad row is reported through
+//! [`StreamEvents::diagnostic`], counted and skipped; the stream goes on.
+//! What this module does not do: sort features by id or reject duplicate
+//! ids (both need the whole file in memory; `build` does them), and decide
+//! what to print (the caller does).
+//!
+//! This file holds the public API; the work is in modules named for their
+//! job: `pipeline` (the pool, blocks in flight, ordered writing), `blocks`
+//! (blocks of text that end at a record, line counting), `header` (the
+//! header, columns and date order), `records` (one CSV record at a time),
+//! `rows` (checking, tagging and rendering records) and `files` (opening
+//! files, decoding).
+
+mod blocks;
+mod files;
+mod header;
+mod pipeline;
+mod records;
+mod rows;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
+use crate::model::{ControlRow, Force, NameIndex, Zone};
+use crate::project::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
+use crate::write::geojson::Flavor;
+use files::stream_file;
+use pipeline::{stream, Sizes};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Zones, control history and forces for the spatial join of a stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Join<'a> {
+    /// Zones (their order breaks ties on shared borders).
+    pub zones: &'a [Zone],
+    /// Names, ids and aliases of the zones, for a `place` column.
+    pub names: &'a NameIndex,
+    /// Control rows.
+    pub control: &'a [ControlRow],
+    /// Forces the control rows refer to.
+    pub forces: &'a [Force],
+}
+
+/// Zones, control and forces read from files, owned; [`JoinData::join`]
+/// lends them to a stream.
+#[derive(Debug, Clone)]
+pub struct JoinData {
+    project: Project,
+}
+
+impl JoinData {
+    /// Read the zones (`o.zones`, required), and the control history and
+    /// forces when `o.control` / `o.forces` are given; paths are relative to
+    /// the current folder. `o.zone_key`, `o.zones_crs` and `o.date_format`
+    /// apply as in a project.
+    ///
+    /// # Errors
+    ///
+    /// A usage error for bad options or no zones, an I/O error for an
+    /// unreadable file, and a data error listing every problem in the files.
+    pub fn load(o: &Overrides) -> Result<(JoinData, Diagnostics)> {
+        let settings = Settings::resolve(Config::default(), o)?;
+        let Some(zones_path) = &o.zones else {
+            return Err(Error::usage("a join needs --zones FILE"));
+        };
+        let read = |p: &str| std::fs::read(p).map_err(|e| Error::io(p, e));
+        // Shapefiles and WKT tables are read by extension, as in a project.
+        let (zones, zone_files) =
+            ZoneFiles::read_any(Path::new(zones_path)).map_err(|e| Error::io(zones_path, e))?;
+        let control = o.control.as_deref().map(read).transpose()?.unwrap_or_default();
+        let forces = o.forces.as_deref().map(read).transpose()?;
+        let sources = Sources { zones, zone_files, control, incidents: None, forces };
+        let loaded = Project::from_sources(Path::new("."), settings, &sources);
+        let warnings = loaded.diagnostics.into_result()?;
+        Ok((JoinData { project: loaded.project }, warnings))
+    }
+
+    /// The join to put in [`StreamOptions::join`].
+    #[must_use]
+    pub fn join(&self) -> Join<'_> {
+        let p = &self.project;
+        Join { zones: &p.zones, names: &p.zone_names, control: &p.control, forces: &p.forces }
+    }
+
+    /// The validated settings (precision, date format) from the same options.
+    #[must_use]
+    pub fn settings(&self) -> &Settings {
+        &self.project.settings
+    }
+}
+
+/// Options of [`incidents`].
+#[derive(Debug, Clone)]
+pub struct StreamOptions<'a> {
+    /// The input's name in messages (`incidents.csv`, or `-` for stdin).
+    pub path: PathBuf,
+    /// GeoJSON collection or GeoJSONSeq.
+    pub flavor: Flavor,
+    /// Decimals of output coordinates.
+    pub precision: u8,
+    /// Declared date format (`%d/%m/%Y`), if any.
+    pub date_format: Option<String>,
+    /// Zones (and control) to tag incidents with; without them `zone` and
+    /// `zone_force` are null.
+    pub join: Option<Join<'a>>,
+}
+
+impl StreamOptions<'_> {
+    /// Options with the defaults: GeoJSON, 6 decimals, no join.
+    #[must_use]
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StreamOptions {
+            path: path.into(),
+            flavor: Flavor::Collection,
+            precision: crate::project::DEFAULT_PRECISION,
+            date_format: None,
+            join: None,
+        }
+    }
+}
+
+/// What a stream did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamReport {
+    /// Features written.
+    pub features: usize,
+    /// Records skipped because of an error (each reported).
+    pub skipped: usize,
+    /// Error-level diagnostics reported.
+    pub errors: usize,
+    /// Warnings reported.
+    pub warnings: usize,
+    /// Bytes of (decoded) input read.
+    pub bytes: u64,
+}
+
+impl StreamReport {
+    /// Add another report's feature, skip, error and warning counts.
+    fn add_counts(&mut self, other: &StreamReport) {
+        self.features += other.features;
+        self.skipped += other.skipped;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+    }
+
+    /// Whether any error was reported (exit code 1).
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
+/// What a stream tells its caller while it runs (from a pool thread: the
+/// stream reads, writes and reports there).
+pub trait StreamEvents: Send {
+    /// A problem with the input (a skipped row, an encoding guess).
+    fn diagnostic(&mut self, diagnostic: &Diagnostic);
+    /// Called after each block of text (about 2 MiB) with the input bytes read.
+    fn progress(&mut self, _bytes: u64, _features: usize) {}
+}
+
+/// Collects diagnostics in memory (for tests and small inputs).
+impl StreamEvents for Diagnostics {
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+        self.push(diagnostic.clone());
+    }
+}
+
+/// Stream incidents from `reader` to `writer`, collecting diagnostics into
+/// the returned report's counts only. See [`incidents_with`].
+///
+/// # Errors
+///
+/// I/O errors, and a data error when the header lacks a date or location column.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use frontline::stream::{incidents, StreamOptions};
+/// use frontline::write::geojson::Flavor;
+/// let csv = "id,date,lat,lon,type\n1,2021-04-25,37.05,41.22,clash\n";
+/// let mut opts = StreamOptions::new("incidents.csv");
+/// opts.flavor = Flavor::Sequence;
+/// let mut out = Vec::new();
+/// let report = incidents(csv.as_bytes(), &opts, &mut out)?;
+/// assert_eq!(report.features, 1);
+/// assert!(String::from_utf8(out)?.contains(r##""marker-color":"#c0392b""##));
+/// # Ok(()) }
+/// ```
+pub fn incidents<R: Read + Send, W: Write + Send>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    writer: W,
+) -> Result<StreamReport> {
+    let mut diags = Diagnostics::new();
+    incidents_with(reader, opts, writer, &mut diags)
+}
+
+/// Stream incidents, reporting problems and progress to `events` as they
+/// are found.
+///
+/// The reader, the writer and `events` are used from a thread of rayon's
+/// pool, hence `Send`: give `std::io::stdin()` and `std::io::stdout()`
+/// rather than their locks (the stream buffers both).
+///
+/// # Errors
+///
+/// I/O errors (reading or writing), and a data error when the header lacks
+/// a date or location column (nothing is written then).
+pub fn incidents_with<R: Read + Send, W: Write + Send>(
+    reader: R,
+    opts: &StreamOptions<'_>,
+    writer: W,
+    events: &mut dyn StreamEvents,
+) -> Result<StreamReport> {
+    stream(reader, opts, writer, events, Sizes::DEFAULT)
+}
+
+/// Count a diagnostic and hand it to the caller.
+#[allow(clippy::needless_pass_by_value)] // why: callers build the diagnostic in the call
+fn emit(d: Diagnostic, report: &mut StreamReport, events: &mut dyn StreamEvents) {
+    if d.is_error() {
+        report.errors += 1;
+    } else {
+        report.warnings += 1;
+    }
+    events.diagnostic(&d);
+}
+
+/// Stream the file `input` (`-`: stdin) to `output` (`-`: stdout; a file is
+/// written atomically, even when rows were skipped), tagging with the zones,
+/// control and forces named in `o` when `o.zones` is set. `o.precision` and
+/// `o.date_format` apply. Warnings from reading the zones go to `events`.
+///
+/// # Errors
+///
+/// As [`JoinData::load`] and [`incidents_with`].
+pub fn incidents_files(
+    input: &Path,
+    output: &Path,
+    o: &Overrides,
+    flavor: Flavor,
+    events: &mut dyn StreamEvents,
+) -> Result<StreamReport> {
+    let settings = Settings::resolve(Config::default(), o)?;
+    let join = match o.zones {
+        Some(_) => {
+            let (data, warnings) = JoinData::load(o)?;
+            for w in warnings.iter() {
+                events.diagnostic(w);
+            }
+            Some(data)
+        }
+        None => None,
+    };
+    let opts = StreamOptions {
+        path: input.to_path_buf(),
+        flavor,
+        precision: settings.precision,
+        date_format: settings.date_format.clone(),
+        join: join.as_ref().map(JoinData::join),
+    };
+    let report = stream_file(input, output, &opts, events);
+    // Ten thousand zones with their rings and names are freed in the
+    // background: the caller is about to print and exit.
+    if let Some(data) = join {
+        rayon::spawn(move || drop(data));
+    }
+    report
+}
+
+fn file(opts: &StreamOptions<'_>) -> Location {
+    Location::File { path: opts.path.clone() }
+}
