@@ -5,9 +5,11 @@
 //! every data problem. It does not compute layers (see `crate::layers`).
 
 pub mod config;
+mod join;
 pub mod overrides;
 
 pub use config::Config;
+pub use join::JoinData;
 pub use overrides::Overrides;
 
 use crate::crs::{Crs, Transform};

@@ -108,12 +108,7 @@ impl Rows<'_, '_> {
     /// Parse the records of a piece of text starting at a record on `line`
     /// and render them into `buf`. Records are checked to be UTF-8 here,
     /// each whole: a record that is not skips only itself.
-    fn render_piece(
-        &self,
-        text: &[u8],
-        line: u64,
-        buf: Vec<u8>,
-    ) -> std::io::Result<Rendered> {
+    fn render_piece(&self, text: &[u8], line: u64, buf: Vec<u8>) -> std::io::Result<Rendered> {
         let mut fw = FeatureWriter::fragment(buf, self.precision, self.flavor);
         let mut side = Side::default();
         let (report, diags) = (&mut side.report, &mut side.diagnostics);
