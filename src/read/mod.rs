@@ -9,6 +9,7 @@ pub mod decode;
 pub mod forces;
 pub mod incidents;
 pub mod presets;
+pub(crate) mod records;
 pub mod sanity;
 pub mod shapefile;
 pub mod table;

@@ -3,8 +3,8 @@
 //! lines of records, counted only when asked.
 
 use super::pipeline::Sizes;
-use super::records::{Parsed, Parser};
-use crate::read::table::{Fields, QuoteScan};
+use crate::read::records::{Parsed, Parser, QuoteScan};
+use crate::read::table::Fields;
 use std::io::{BufReader, Read};
 use std::ops::Range;
 

@@ -6,13 +6,13 @@
 use super::blocks::{Blocks, LineCursor};
 use super::files::open;
 use super::pipeline::Sizes;
-use super::records::Parser;
 use super::rows::not_utf8;
 use super::{emit, file, StreamEvents, StreamOptions, StreamReport};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::date::SlashOrder;
 use crate::model::DateParser;
 use crate::read::incidents::IncidentColumns;
+use crate::read::records::Parser;
 use crate::read::table::Fields;
 use std::io::Read;
 

@@ -2,11 +2,11 @@
 //! in constant memory.
 //!
 //! [`incidents`] reads the text in blocks of a few megabytes that end at a
-//! record, found by following the quotes as `csv` reads them
-//! (`QuoteScan`, shared with [`Table`](crate::read::Table)), and cuts each
-//! block in pieces that the thread pool parses (`csv_core`), checks, tags
-//! and renders apart, while one of its threads reads the next blocks and
-//! writes the finished ones in order (rendering pieces as it waits). Each
+//! record, found by following the quotes as `csv` reads them, and cuts each
+//! block in pieces that the thread pool parses, checks, tags and renders
+//! apart, while one of its threads reads the next blocks and writes the
+//! finished ones in order (rendering pieces as it waits). Records are read
+//! by the same record reader as a [`Table`](crate::read::Table)'s. Each
 //! record is parsed with the same [`IncidentReader`](crate::read::incidents::IncidentReader)
 //! as the in-memory reader, tagged with the same
 //! [`Tagger`](crate::layers::incidents::Tagger) as the incidents layer
@@ -21,15 +21,13 @@
 //! This file holds the public API; the work is in modules named for their
 //! job: `pipeline` (the pool, blocks in flight, ordered writing), `blocks`
 //! (blocks of text that end at a record, line counting), `header` (the
-//! header, columns and date order), `records` (one CSV record at a time),
-//! `rows` (checking, tagging and rendering records) and `files` (opening
-//! files, decoding).
+//! header, columns and date order), `rows` (checking, tagging and
+//! rendering records) and `files` (opening files, decoding).
 
 mod blocks;
 mod files;
 mod header;
 mod pipeline;
-mod records;
 mod rows;
 #[cfg(test)]
 mod tests;

@@ -3,11 +3,11 @@
 //! and counted as skipped. Pieces are rendered apart and written in order.
 
 use super::blocks::{Block, LineCursor};
-use super::records::{Parser, Text};
 use super::{emit, StreamEvents, StreamReport};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::layers::incidents::Tagger;
 use crate::read::incidents::{IncidentReader, Schema};
+use crate::read::records::{Parser, Text};
 use crate::read::table::Fields;
 use crate::write::geojson::{FeatureWriter, Flavor};
 use rayon::prelude::*;
