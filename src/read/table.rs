@@ -7,7 +7,7 @@
 //! and whether numbers use a decimal comma. It does not interpret columns;
 //! the `control`, `incidents` and `forces` readers do.
 
-use super::decode::{decode_declared, Encoding};
+use super::decode::{decode_declared, guessed_windows_1252, Encoding};
 use super::records::{Parser, QuoteScan, Text};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use rayon::prelude::*;
@@ -422,10 +422,7 @@ impl Table {
             );
         }
         if encoding == Encoding::Windows1252 && declared.is_none() {
-            diags.push(
-                Diagnostic::warning(file(), "file is not UTF-8; read as Windows-1252")
-                    .with_hint("save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right"),
-            );
+            diags.push(guessed_windows_1252(path));
         }
         if text.contains('\0') {
             diags.push(

@@ -4,14 +4,14 @@
 
 use super::blocks::Blocks;
 use super::pipeline::Sizes;
-use super::{emit, file, incidents_with, StreamEvents, StreamOptions, StreamReport};
-use crate::error::{Diagnostic, Error, Result};
-use crate::read::decode::Encoding;
+use super::{emit, incidents_with, StreamEvents, StreamOptions, StreamReport};
+use crate::error::{Error, Result};
+use crate::read::decode::{decode_reader, guessed_windows_1252, Encoding};
 use crate::read::table::sniff_delimiter;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Blocks of the input's text (see [`decoded`]) with the delimiter sniffed
+/// Blocks of the input's text (see [`decode_reader`]) with the delimiter sniffed
 /// from the first read.
 pub(super) fn open<'r, R: Read + Send + 'r>(
     reader: R,
@@ -21,15 +21,9 @@ pub(super) fn open<'r, R: Read + Send + 'r>(
     events: &mut dyn StreamEvents,
 ) -> Result<Blocks<'r>> {
     let io_in = |e: std::io::Error| Error::io(&opts.path, e);
-    let (text, encoding) = decoded(reader).map_err(io_in)?;
+    let (text, encoding) = decode_reader(reader).map_err(io_in)?;
     if encoding == Encoding::Windows1252 {
-        emit(
-            Diagnostic::warning(file(opts), "file is not UTF-8; read as Windows-1252").with_hint(
-                "save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right",
-            ),
-            report,
-            events,
-        );
+        emit(guessed_windows_1252(&opts.path), report, events);
     }
     let mut text = BufReader::with_capacity(1 << 16, text);
     let head = text.fill_buf().map_err(io_in)?;
@@ -57,34 +51,4 @@ pub(super) fn stream_file(
     let report = incidents_with(reader, opts, &mut file, events)?;
     file.commit()?;
     Ok(report)
-}
-
-/// Turn raw input into UTF-8 text: a UTF-8 BOM is dropped, UTF-16 with BOM
-/// and bytes that are not UTF-8 (read as Windows-1252) are transcoded as
-/// they stream. The guess looks at the first 64 KiB.
-fn decoded<'r, R: Read + Send + 'r>(
-    reader: R,
-) -> std::io::Result<(Box<dyn Read + Send + 'r>, Encoding)> {
-    let mut raw = BufReader::with_capacity(1 << 16, reader);
-    let head = raw.fill_buf()?;
-    let bom_builder = || encoding_rs_io::DecodeReaderBytesBuilder::new();
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        raw.consume(3);
-        return Ok((Box::new(raw), Encoding::Utf8Bom));
-    }
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        let enc = if head.starts_with(b"\xFF\xFE") { Encoding::Utf16Le } else { Encoding::Utf16Be };
-        return Ok((Box::new(bom_builder().build(raw)), enc));
-    }
-    let utf8 = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // a character cut at the end of the block is still UTF-8
-        Err(e) => e.error_len().is_none(),
-    };
-    if utf8 {
-        Ok((Box::new(raw), Encoding::Utf8))
-    } else {
-        let r = bom_builder().encoding(Some(encoding_rs::WINDOWS_1252)).build(raw);
-        Ok((Box::new(r), Encoding::Windows1252))
-    }
 }

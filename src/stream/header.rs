@@ -7,8 +7,8 @@ use super::blocks::{Blocks, LineCursor};
 use super::files::open;
 use super::pipeline::Sizes;
 use super::rows::not_utf8;
-use super::{emit, file, StreamEvents, StreamOptions, StreamReport};
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use super::{emit, StreamEvents, StreamOptions, StreamReport};
+use crate::error::{Diagnostic, Diagnostics, Error, Location, Result};
 use crate::model::date::SlashOrder;
 use crate::model::DateParser;
 use crate::read::incidents::IncidentColumns;
@@ -94,4 +94,9 @@ pub(super) fn read_header(
             Diagnostic::error(file(opts), "file is empty").with_hint("add a header line and rows"),
         )),
     }
+}
+
+/// The input as a whole, in messages.
+fn file(opts: &StreamOptions<'_>) -> Location {
+    Location::File { path: opts.path.clone() }
 }

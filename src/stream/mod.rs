@@ -32,7 +32,7 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
-use crate::error::{Diagnostic, Diagnostics, Location, Result};
+use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::model::{ControlRow, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Settings};
 use crate::write::geojson::Flavor;
@@ -235,8 +235,4 @@ pub fn incidents_files(
         rayon::spawn(move || drop(data));
     }
     report
-}
-
-fn file(opts: &StreamOptions<'_>) -> Location {
-    Location::File { path: opts.path.clone() }
 }
