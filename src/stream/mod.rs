@@ -228,11 +228,5 @@ pub fn incidents_files(
         date_format: settings.date_format.clone(),
         join: join.as_ref().map(JoinData::join),
     };
-    let report = stream_file(input, output, &opts, events);
-    // Ten thousand zones with their rings and names are freed in the
-    // background: the caller is about to print and exit.
-    if let Some(data) = join {
-        rayon::spawn(move || drop(data));
-    }
-    report
+    stream_file(input, output, &opts, events)
 }
