@@ -6,10 +6,12 @@
 
 pub mod config;
 mod format;
+mod join;
 pub mod overrides;
 
 pub use config::Config;
 pub use format::Format;
+pub use join::JoinData;
 pub use overrides::Overrides;
 
 use crate::crs::{Crs, Transform};

@@ -13,6 +13,7 @@ pub mod presets;
 #[cfg(test)]
 #[allow(clippy::print_stderr)] // says what each export read as
 mod real_exports;
+pub(crate) mod records;
 pub mod sanity;
 pub mod shapefile;
 pub mod table;

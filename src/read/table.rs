@@ -1,12 +1,14 @@
 //! Delimited text tables: delimiter sniffing, header→column map, positions.
 //!
 //! A [`Table`] is a small CSV loaded in memory with each record's start line
-//! (from `csv`'s own positions, so quoted multi-line fields do not shift
-//! later lines). It knows its delimiter and whether numbers use a decimal
-//! comma. It does not interpret columns; the `control`, `incidents` and
-//! `forces` readers do.
+//! (from the record's byte offset, so quoted multi-line fields do not shift
+//! later lines); its records are read in parallel pieces by the record
+//! reader the stream uses too (`read::records`). It knows its delimiter
+//! and whether numbers use a decimal comma. It does not interpret columns;
+//! the `control`, `incidents` and `forces` readers do.
 
-use super::decode::{decode_declared, Encoding};
+use super::decode::{decode_declared, guessed_windows_1252, Encoding};
+use super::records::{Parser, QuoteScan, Text};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -54,9 +56,9 @@ impl Row {
         Row::with_capacity(line, fields, 0)
     }
 
-    /// A row of a record read by `csv`, its text allocated once.
-    fn from_record(line: u64, record: &csv::StringRecord) -> Option<Row> {
-        Row::with_capacity(line, record, record.as_byte_record().as_slice().len())
+    /// A row of a record read by the record reader, its text allocated once.
+    fn from_record(line: u64, record: &Text<'_>) -> Option<Row> {
+        Row::with_capacity(line, record.fields(), record.text_len())
     }
 
     fn with_capacity<'f>(
@@ -186,10 +188,10 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
 
 /// Line numbers from byte offsets.
 ///
-/// `csv`'s own `Position::line` is wrong after blank lines and with CRLF
-/// (it reports the line where the previous record ended), so the line is
-/// computed from the record's byte offset: skip the line breaks before the
-/// record, then count the newlines before it.
+/// A record's line is computed from its byte offset (`csv`'s own
+/// `Position::line` is wrong after blank lines and with CRLF: it reports
+/// the line where the previous record ended): skip the line breaks before
+/// the record, then count the newlines before it.
 struct LineIndex<'a> {
     text: &'a [u8],
     newlines: Vec<usize>,
@@ -200,20 +202,13 @@ impl<'a> LineIndex<'a> {
         let text = text.as_bytes();
         LineIndex { text, newlines: memchr_all(text) }
     }
-
-    fn line_at(&self, byte: u64) -> u64 {
-        let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
-        while self.text.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            at += 1;
-        }
-        self.newlines.partition_point(|n| *n < at) as u64 + 1
-    }
 }
 
 impl LineIndex<'_> {
-    /// [`LineIndex::line_at`] for records met in order: `cursor` counts the
-    /// newlines already passed and only moves forward (a binary search per
-    /// record costs more than the walk over a country's millions of rows).
+    /// The line of the record read from `byte`, for records met in order:
+    /// `cursor` counts the newlines already passed and only moves forward
+    /// (a binary search per record costs more than the walk over a
+    /// country's millions of rows).
     fn line_after(&self, byte: u64, cursor: &mut usize) -> u64 {
         let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
         while self.text.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -242,14 +237,11 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     scan_quotes(text, delimiter, usize::MAX).0
 }
 
-/// Follow the quotes of a table as `csv` reads them: a quote opens a quoted
-/// field only at the start of a field, `""` inside one is a literal quote,
-/// and a quote in the middle of an unquoted field is text (`50°46'06.6"N`).
-///
-/// Gives where a quote that is never closed opens (the byte offset, if the
-/// text ends inside a quoted field), and the offsets where records start
-/// about every `piece` bytes (just after a line break outside quotes), so
-/// that the pieces between them can be parsed apart.
+/// The [`QuoteScan`] of a whole table: where a quote that is never closed
+/// opens (the byte offset, if the text ends inside a quoted field), and the
+/// offsets where records start about every `piece` bytes (just after a line
+/// break outside quotes), so that the pieces between them can be parsed
+/// apart.
 fn scan_quotes(text: &str, delimiter: u8, piece: usize) -> (Option<usize>, Vec<usize>) {
     let mut scan = QuoteScan::new(delimiter, piece);
     let mut cuts = Vec::new();
@@ -260,124 +252,6 @@ fn scan_quotes(text: &str, delimiter: u8, piece: usize) -> (Option<usize>, Vec<u
     (scan.unclosed(), cuts)
 }
 
-/// Where a quote scan stands, between the bytes it was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum QuoteState {
-    /// At the start of a field.
-    Start,
-    /// In a field that did not start with a quote.
-    Unquoted,
-    /// In a quoted field opened at this offset.
-    Quoted(usize),
-    /// Just after a quote in a quoted field opened at this offset.
-    QuoteInQuoted(usize),
-}
-
-/// The quote scan of [`scan_quotes`] over text that comes in chunks (a
-/// stream): each call goes on from where the last one stopped, so a chunk
-/// may end anywhere, even inside a quoted field or between `\r` and `\n`.
-/// Offsets are into the text given to [`QuoteScan::scan`]; when its front
-/// is dropped, [`QuoteScan::shift`] moves them.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct QuoteScan {
-    delimiter: u8,
-    piece: usize,
-    state: QuoteState,
-    /// The next cut comes at a record start at or after this offset.
-    next_cut: usize,
-    /// The last record start seen (0 when none).
-    last_start: usize,
-}
-
-impl QuoteScan {
-    /// A scan at the start of a record, cutting about every `piece` bytes.
-    pub(crate) fn new(delimiter: u8, piece: usize) -> Self {
-        QuoteScan { delimiter, piece, state: QuoteState::Start, next_cut: piece, last_start: 0 }
-    }
-
-    /// Scan `bytes[from..]`, where `bytes[..from]` is what earlier calls
-    /// scanned, pushing to `cuts` the record starts at least `piece` bytes
-    /// after the previous cut (a cut may be `bytes.len()`).
-    pub(crate) fn scan(&mut self, bytes: &[u8], from: usize, cuts: &mut Vec<usize>) {
-        let delimiter = self.delimiter;
-        let boundary = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
-        let mut state = self.state;
-        let mut i = from;
-        while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
-            let b = match state {
-                // Inside a quoted field only a quote matters.
-                QuoteState::Quoted(o) => {
-                    let Some(skip) = memchr::memchr(b'"', rest) else { break };
-                    i += skip + 1;
-                    state = QuoteState::QuoteInQuoted(o);
-                    continue;
-                }
-                QuoteState::QuoteInQuoted(o) => {
-                    let b = rest.first().copied().unwrap_or_default();
-                    state = match b {
-                        b'"' => QuoteState::Quoted(o),
-                        b if boundary(b) => QuoteState::Start,
-                        _ => QuoteState::Unquoted,
-                    };
-                    b
-                }
-                // Outside quotes only a newline and a quote opening a field
-                // matter; whether a quote opens one is told by the byte
-                // before it (the text starts at a field).
-                QuoteState::Start | QuoteState::Unquoted => {
-                    let Some(skip) = memchr::memchr2(b'"', b'\n', rest) else { break };
-                    i += skip;
-                    let b = bytes.get(i).copied().unwrap_or_default();
-                    let at_start =
-                        i.checked_sub(1).and_then(|p| bytes.get(p)).is_none_or(|p| boundary(*p));
-                    state = match b {
-                        b'"' if at_start => QuoteState::Quoted(i),
-                        b'\n' => QuoteState::Start,
-                        _ => QuoteState::Unquoted,
-                    };
-                    b
-                }
-            };
-            i += 1;
-            if b == b'\n' && matches!(state, QuoteState::Start) {
-                self.last_start = i;
-                if i >= self.next_cut {
-                    cuts.push(i);
-                    self.next_cut = i.saturating_add(self.piece);
-                }
-            }
-        }
-        self.state = state;
-    }
-
-    /// The last record start scanned (just after a line break outside
-    /// quotes), 0 when none.
-    pub(crate) fn last_start(&self) -> usize {
-        self.last_start
-    }
-
-    /// Where the quoted field the scan is in opened, if it is in one.
-    pub(crate) fn unclosed(&self) -> Option<usize> {
-        match self.state {
-            QuoteState::Quoted(o) => Some(o),
-            _ => None,
-        }
-    }
-
-    /// Drop the first `by` bytes from the offsets: the text's front was
-    /// removed up to a record start (at most [`QuoteScan::last_start`]),
-    /// where the next piece begins.
-    pub(crate) fn shift(&mut self, by: usize) {
-        self.state = match self.state {
-            QuoteState::Quoted(o) => QuoteState::Quoted(o.saturating_sub(by)),
-            QuoteState::QuoteInQuoted(o) => QuoteState::QuoteInQuoted(o.saturating_sub(by)),
-            s => s,
-        };
-        self.next_cut = self.piece;
-        self.last_start = self.last_start.saturating_sub(by);
-    }
-}
-
 /// Bytes of text per piece parsed in parallel.
 const PIECE: usize = 1 << 22;
 
@@ -386,7 +260,7 @@ const PIECE: usize = 1 << 22;
 enum Record {
     /// A record with a non-empty field.
     Row(Row),
-    /// A record `csv` could not read: its line and the error.
+    /// A record that could not be read: its line and the error.
     Unreadable(u64, String),
 }
 
@@ -419,29 +293,23 @@ fn read_records(
 /// Read the records of `piece`, which starts at byte `offset` of the text
 /// `lines` indexes; records whose fields are all empty are left out.
 fn read_piece(piece: &str, offset: usize, delimiter: u8, lines: &LineIndex<'_>) -> Vec<Record> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(None)
-        .from_reader(piece.as_bytes());
-    let line_at = |p: &csv::Position| lines.line_at(p.byte().saturating_add(offset as u64));
+    // a byte-order mark is dropped at the start of the text only, as `csv`
+    // reading the whole text would
+    let mut parser = Parser::new(delimiter, offset == 0);
+    let text = piece.as_bytes();
     let mut cursor = lines.newlines.partition_point(|n| *n < offset);
     let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
+    let mut at = 0;
+    while let Some(end) = parser.next(text, at) {
+        let start = std::mem::replace(&mut at, end);
+        let line = lines.line_after(start.saturating_add(offset) as u64, &mut cursor);
+        let record = match parser.record() {
+            Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, line_at);
                 out.push(Record::Unreadable(line, e.to_string()));
                 continue;
             }
-        }
-        let line = record
-            .position()
-            .map_or(0, |p| lines.line_after(p.byte().saturating_add(offset as u64), &mut cursor));
+        };
         match Row::from_record(line, &record) {
             Some(row) if row.fields().all(str::is_empty) => {}
             Some(row) => out.push(Record::Row(row)),
@@ -554,10 +422,7 @@ impl Table {
             );
         }
         if encoding == Encoding::Windows1252 && declared.is_none() {
-            diags.push(
-                Diagnostic::warning(file(), "file is not UTF-8; read as Windows-1252")
-                    .with_hint("save it as UTF-8 (\"CSV UTF-8\" in Excel) to be sure accents and scripts are right"),
-            );
+            diags.push(guessed_windows_1252(path));
         }
         if text.contains('\0') {
             diags.push(
@@ -876,36 +741,6 @@ mod tests {
         #[test]
         fn prop_pieces_read_as_the_whole_text(text in "[aé1,;\t\" \r\n]{0,300}") {
             pieces_agree(&text);
-        }
-
-        #[test]
-        fn prop_a_scan_in_chunks_is_the_scan_of_the_whole(
-            text in "[aé1,\" \r\n]{0,300}",
-            ends in proptest::collection::vec(0usize..300, 0..8),
-            piece in 1usize..40,
-        ) {
-            let bytes = text.as_bytes();
-            let mut whole = QuoteScan::new(b',', piece);
-            let mut whole_cuts = Vec::new();
-            whole.scan(bytes, 0, &mut whole_cuts);
-            // the same text given a chunk at a time, cut anywhere (inside
-            // quotes, between CR and LF, inside a character)
-            let mut ends: Vec<usize> = ends.into_iter().map(|e| e.min(bytes.len())).collect();
-            ends.push(bytes.len());
-            ends.sort_unstable();
-            let mut chunked = QuoteScan::new(b',', piece);
-            let mut cuts = Vec::new();
-            let mut from = 0;
-            for end in ends {
-                chunked.scan(&bytes[..end], from, &mut cuts);
-                proptest::prop_assert!(chunked.last_start() <= end);
-                from = end;
-            }
-            proptest::prop_assert_eq!(cuts, whole_cuts);
-            proptest::prop_assert_eq!(chunked.last_start(), whole.last_start());
-            proptest::prop_assert_eq!(chunked.unclosed(), whole.unclosed());
-            let last = whole.last_start();
-            proptest::prop_assert!(last == 0 || bytes[last - 1] == b'\n');
         }
 
         #[test]

@@ -23,7 +23,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("project", &["error", "model", "read", "crs"]),
     (
         "layers",
-        &["error", "feature", "model", "history", "read", "spatial", "style", "topology", "natural"],
+        &[
+            "error", "feature", "model", "history", "read", "spatial", "style", "topology",
+            "natural",
+        ],
     ),
     ("write", &["error", "feature", "model", "layers", "project", "style", "topology", "natural"]),
     (
@@ -130,7 +133,10 @@ fn modules_use_only_what_is_below_them() {
     }
     assert!(wrong.is_empty(), "imports against the layering:\n{}", wrong.join("\n"));
     for (m, _) in ALLOWED {
-        assert!(seen.contains(*m) || *m == "natural", "the table lists {m}, which src/ does not have");
+        assert!(
+            seen.contains(*m) || *m == "natural",
+            "the table lists {m}, which src/ does not have"
+        );
     }
 }
 
