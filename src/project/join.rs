@@ -5,8 +5,21 @@
 
 use super::{Config, Overrides, Project, Settings, Sources, ZoneFiles};
 use crate::error::{Diagnostics, Error, Result};
-use crate::stream::Join;
+use crate::model::{ControlRow, Force, NameIndex, Zone};
 use std::path::Path;
+
+/// Zones, control history and forces for the spatial join of a stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Join<'a> {
+    /// Zones (their order breaks ties on shared borders).
+    pub zones: &'a [Zone],
+    /// Names, ids and aliases of the zones, for a `place` column.
+    pub names: &'a NameIndex,
+    /// Control rows.
+    pub control: &'a [ControlRow],
+    /// Forces the control rows refer to.
+    pub forces: &'a [Force],
+}
 
 /// Zones, control and forces read from files, owned; [`JoinData::join`]
 /// lends them to a stream.

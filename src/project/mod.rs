@@ -11,7 +11,7 @@ pub mod overrides;
 
 pub use config::Config;
 pub use format::Format;
-pub use join::JoinData;
+pub use join::{Join, JoinData};
 pub use overrides::Overrides;
 
 use crate::crs::{Crs, Transform};

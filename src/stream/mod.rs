@@ -33,7 +33,6 @@ mod rows;
 mod tests;
 
 use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::model::{ControlRow, Force, NameIndex, Zone};
 use crate::project::{Config, Overrides, Settings};
 pub use crate::write::geojson::Flavor;
 use files::stream_file;
@@ -41,20 +40,7 @@ use pipeline::{stream, Sizes};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-pub use crate::project::JoinData;
-
-/// Zones, control history and forces for the spatial join of a stream.
-#[derive(Debug, Clone, Copy)]
-pub struct Join<'a> {
-    /// Zones (their order breaks ties on shared borders).
-    pub zones: &'a [Zone],
-    /// Names, ids and aliases of the zones, for a `place` column.
-    pub names: &'a NameIndex,
-    /// Control rows.
-    pub control: &'a [ControlRow],
-    /// Forces the control rows refer to.
-    pub forces: &'a [Force],
-}
+pub use crate::project::{Join, JoinData};
 
 /// Options of [`incidents`].
 #[derive(Debug, Clone)]
