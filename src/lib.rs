@@ -59,7 +59,6 @@ pub mod build;
 pub mod crs;
 pub mod diff;
 pub mod error;
-mod hash;
 pub mod history;
 pub mod init;
 pub mod layers;

@@ -3,7 +3,6 @@
 
 use super::{Feature, Snapshot};
 use crate::error::Result;
-use crate::hash::FastMap;
 use crate::history::History;
 use crate::layers::control::force_key;
 use crate::model::names::normalize;
@@ -14,6 +13,7 @@ use crate::spatial::ZoneIndex;
 use crate::write::geojson::{natural_cmp, FeatureWriter, Flavor, PropValue};
 use geo::Point;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::Map;
 use serde_json::Value;
 use std::io::Write;
@@ -24,7 +24,7 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     // A stream asks for the same few types millions of times: remember them
     // per thread (bounded, so a column of unique values cannot grow it).
     thread_local! {
-        static SEEN: std::cell::RefCell<FastMap<Box<str>, &'static str>> =
+        static SEEN: std::cell::RefCell<FxHashMap<Box<str>, &'static str>> =
             std::cell::RefCell::default();
     }
     let Some(kind) = kind else { return color_of(None) };
@@ -180,7 +180,7 @@ impl<'a> Tagger<'a> {
 /// position among them (a key is made once per distinct list of forces).
 fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<usize>) {
     let mut keys: Vec<String> = Vec::new();
-    let mut seen: FastMap<&[usize], usize> = FastMap::default();
+    let mut seen: FxHashMap<&[usize], usize> = FxHashMap::default();
     let row_keys = history
         .rows()
         .iter()
