@@ -55,6 +55,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+mod area;
 pub mod build;
 pub mod crs;
 pub mod diff;

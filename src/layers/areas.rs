@@ -2,8 +2,9 @@
 //! feature for all contested zones. Dissolving runs on the shared-arc
 //! topology, so neighbouring zones leave no slivers.
 
-use super::control::{area_km2, fill_opacity};
+use super::control::fill_opacity;
 use super::{round_measure, Feature, Snapshot};
+use crate::area::area_km2;
 use crate::error::Result;
 use crate::model::Status;
 use crate::style;

@@ -280,12 +280,11 @@ impl<'a> Snapshot<'a> {
     }
 
     fn areas(&self, parallel: bool) -> Vec<f64> {
-        // zones share their borders: measured together, each border once
         let empty = MultiPolygon(Vec::new());
         let geometries: Vec<&MultiPolygon<f64>> = (0..self.project.zones.len())
             .map(|i| self.zone_geometry(i).unwrap_or(&empty))
             .collect();
-        control::areas_km2(&geometries, parallel)
+        crate::area::areas_km2(&geometries, parallel)
     }
 
     /// Compute what several layers share before they are built in
