@@ -12,9 +12,9 @@
 
 use crate::error::{Error, Result};
 use crate::layers::{Feature, LayerKind, Snapshot};
+use crate::natural::natural_cmp;
 use crate::project::Project;
 use crate::write::atomic::{self, AtomicFile};
-use crate::write::geojson::natural_cmp;
 use crate::write::geojson::Flavor;
 use crate::write::{self, Format};
 use rayon::prelude::*;

@@ -64,6 +64,7 @@ pub mod history;
 pub mod init;
 pub mod layers;
 pub mod model;
+mod natural;
 pub mod project;
 pub mod read;
 pub mod spatial;

@@ -3,8 +3,9 @@
 use super::{measure, Feature, Props, Snapshot};
 use crate::error::Result;
 use crate::model::{ControlRow, Force, Moment, Status, Zone};
+use crate::natural::natural_cmp;
 use crate::style;
-use crate::write::geojson::{natural_cmp, write_runs, Flavor, PropValue};
+use crate::write::geojson::{write_runs, Flavor, PropValue};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::io::Write;
