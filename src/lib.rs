@@ -55,16 +55,17 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+mod area;
 mod build;
 mod crs;
 mod diff;
 mod error;
 mod feature;
-mod hash;
 mod history;
 mod init;
 mod layers;
 pub mod model;
+mod natural;
 mod project;
 mod read;
 mod spatial;

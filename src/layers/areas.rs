@@ -2,8 +2,8 @@
 //! feature for all contested zones. Dissolving runs on the shared-arc
 //! topology, so neighbouring zones leave no slivers.
 
-use super::control::area_km2;
 use super::{Feature, Snapshot};
+use crate::area::area_km2;
 use crate::feature::round_measure;
 use crate::model::Status;
 use crate::style;

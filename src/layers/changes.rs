@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::feature::{measure, FeatureRef, PropValue, Properties, Props, Row, Shape};
 use crate::history::ZoneChange;
 use crate::model::{ControlRow, Zone};
+use crate::natural::natural_cmp;
 use crate::style::{force_key, state_color};
-use crate::write::geojson::natural_cmp;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 

@@ -3,17 +3,17 @@
 
 use super::Snapshot;
 use crate::feature::{recycle, FeatureRef, Features, Key, Name, PropValue, Properties, Shape};
-use crate::hash::FastMap;
 use crate::history::History;
 use crate::model::names::normalize;
 use crate::model::Incident;
 use crate::model::{Force, IsoText, LocationPrecision, Moment, Zone};
+use crate::natural::natural_cmp;
 use crate::read::incidents::{Incidents, TAG_NAMES};
 use crate::spatial::ZoneIndex;
 use crate::style::force_key;
-use crate::write::geojson::natural_cmp;
 use geo::Point;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// The marker colour of an incident type (simplestyle `marker-color`).
@@ -22,7 +22,7 @@ pub fn type_color(kind: Option<&str>) -> &'static str {
     // A stream asks for the same few types millions of times: remember them
     // per thread (bounded, so a column of unique values cannot grow it).
     thread_local! {
-        static SEEN: std::cell::RefCell<FastMap<Box<str>, &'static str>> =
+        static SEEN: std::cell::RefCell<FxHashMap<Box<str>, &'static str>> =
             std::cell::RefCell::default();
     }
     let Some(kind) = kind else { return color_of(None) };
@@ -178,7 +178,7 @@ impl<'a> Tagger<'a> {
 /// position among them (a key is made once per distinct list of forces).
 fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<usize>) {
     let mut keys: Vec<String> = Vec::new();
-    let mut seen: FastMap<&[usize], usize> = FastMap::default();
+    let mut seen: FxHashMap<&[usize], usize> = FxHashMap::default();
     let row_keys = history
         .rows()
         .iter()

@@ -35,9 +35,9 @@ pub use crate::feature::Feature;
 use crate::feature::Features;
 use crate::history::History;
 use crate::model::{ControlRow, Force, Moment, Zone};
+use crate::natural::natural_cmp;
 use crate::read::incidents::Incidents;
 use crate::topology::Topology;
-use crate::write::geojson::natural_cmp;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::sync::OnceLock;
@@ -235,11 +235,10 @@ impl<'a> Snapshot<'a> {
     }
 
     fn areas(&self, parallel: bool) -> Vec<f64> {
-        // zones share their borders: measured together, each border once
         let empty = MultiPolygon(Vec::new());
         let geometries: Vec<&MultiPolygon<f64>> =
             (0..self.zones.len()).map(|i| self.zone_geometry(i).unwrap_or(&empty)).collect();
-        control::areas_km2(&geometries, parallel)
+        crate::area::areas_km2(&geometries, parallel)
     }
 
     /// Compute what several layers share before they are built in

@@ -13,8 +13,8 @@
 use super::Snapshot;
 use crate::feature::{FeatureRef, PropValue, Properties, Props, Row, Shape};
 use crate::model::{ControlRow, Moment, Zone};
+use crate::natural::natural_cmp;
 use crate::style::{force_key, force_name, state_color};
-use crate::write::geojson::natural_cmp;
 use rayon::prelude::*;
 
 /// Build the layer: every period of every zone, up to the last one known

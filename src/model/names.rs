@@ -5,8 +5,8 @@
 //! `al `). [`NameIndex`] maps those normalised keys to entity indices and,
 //! when nothing matches, suggests the closest spellings it knows.
 
-use crate::hash::FastMap;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -91,14 +91,14 @@ pub enum Lookup {
 #[derive(Debug, Clone, Default)]
 pub struct NameIndex {
     /// The slot of each normalised key in `entities`.
-    keys: FastMap<String, usize>,
+    keys: FxHashMap<String, usize>,
     /// The entities of each key, in the order they were registered.
     entities: Vec<Vec<usize>>,
     /// Each spelling as written, with its key's slot and the entities that
     /// registered it: a control file names its zones as the zones file
     /// spells them, tens of thousands of times, and this skips normalising
     /// them again.
-    exact: FastMap<String, Spelling>,
+    exact: FxHashMap<String, Spelling>,
     /// Display spellings per entity, for suggestions: (spelling, entity).
     spellings: Vec<(String, usize)>,
 }

@@ -9,12 +9,11 @@
 use super::forces::split_list;
 use super::table::{Row, Table};
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::hash::FastMap;
 use crate::model::{ControlRow, Force, Lookup, Moment, NameIndex, Status};
 use crate::read::date::{DateParser, SlashOrder};
 use rayon::prelude::*;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::hash_map::Entry;
-use std::hash::BuildHasherDefault;
 
 /// The forces a project knows, and whether new ones may be added.
 #[derive(Debug, Default)]
@@ -129,7 +128,7 @@ pub fn read(
     // A control file names the same few forces thousands of times: a cell
     // resolved once is not resolved again (a cell with a problem is, and
     // reported on every row it is on).
-    let mut resolved: FastMap<&str, Vec<usize>> = FastMap::default();
+    let mut resolved: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     let named: Vec<Option<Vec<usize>>> = table
         .rows
         .iter()
@@ -412,8 +411,8 @@ fn read_row(
 
 /// Rows for the same zone and `since` must agree.
 fn check_conflicts(table: &Table, rows: &[ControlRow], diags: &mut Diagnostics) {
-    let mut first: FastMap<(usize, chrono::NaiveDateTime), &ControlRow> =
-        FastMap::with_capacity_and_hasher(rows.len(), BuildHasherDefault::default());
+    let mut first: FxHashMap<(usize, chrono::NaiveDateTime), &ControlRow> =
+        FxHashMap::with_capacity_and_hasher(rows.len(), FxBuildHasher);
     for r in rows {
         match first.entry((r.zone, r.since.key())) {
             Entry::Vacant(v) => {

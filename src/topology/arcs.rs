@@ -11,7 +11,7 @@
 
 use super::snap::Snapped;
 use super::{encode_ref, Arc};
-use crate::hash::FastMap;
+use rustc_hash::FxHashMap;
 
 /// Arcs, and per zone: polygons → rings → signed arc references.
 pub(super) type ArcsAndRings = (Vec<Arc>, Vec<Vec<Vec<Vec<i64>>>>);
@@ -21,7 +21,7 @@ pub(super) fn split_into_arcs(snapped: &Snapped, zone_count: usize) -> ArcsAndRi
     let is_node = find_nodes(snapped);
 
     let mut arcs: Vec<Arc> = Vec::new();
-    let mut by_first_edge: FastMap<(u32, u32), i64> = FastMap::default();
+    let mut by_first_edge: FxHashMap<(u32, u32), i64> = FxHashMap::default();
     let mut zone_rings: Vec<Vec<Vec<Vec<i64>>>> = vec![Vec::new(); zone_count];
     // Input polygon index → output polygon index, for the zone being filled.
     let mut current: Option<(usize, usize, usize)> = None;
@@ -95,7 +95,7 @@ fn ring_arcs(
     is_node: &[bool],
     snapped: &Snapped,
     arcs: &mut Vec<Arc>,
-    by_first_edge: &mut FastMap<(u32, u32), i64>,
+    by_first_edge: &mut FxHashMap<(u32, u32), i64>,
 ) -> Vec<i64> {
     let node_at = |v: u32| is_node.get(v as usize).copied().unwrap_or(false);
     let Some(start) = verts.iter().position(|&v| node_at(v)) else {
@@ -124,7 +124,7 @@ fn register(
     zone: usize,
     snapped: &Snapped,
     arcs: &mut Vec<Arc>,
-    by_first_edge: &mut FastMap<(u32, u32), i64>,
+    by_first_edge: &mut FxHashMap<(u32, u32), i64>,
 ) -> i64 {
     let first = (path.first().copied().unwrap_or(0), path.get(1).copied().unwrap_or(0));
     let r = if let Some(&r) = by_first_edge.get(&first) {

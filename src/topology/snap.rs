@@ -11,7 +11,7 @@ use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
 use super::{distance_m, metres_per_degree_lon, METRES_PER_DEGREE};
-use crate::hash::{FastMap, FastSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Smallest distance, in metres, at which a vertex counts as lying on a
 /// segment when the snap tolerance is 0 (floating-point noise only).
@@ -71,10 +71,10 @@ struct VertexSnapper {
     tolerance_m: f64,
     cell: f64,
     coords: Vec<Coord<f64>>,
-    grid: FastMap<(i64, i64), Vec<u32>>,
+    grid: FxHashMap<(i64, i64), Vec<u32>>,
     /// Input coordinate (bits) → vertex id: the same input position always
     /// gets the same vertex, and the common case costs one lookup.
-    exact: FastMap<(u64, u64), u32>,
+    exact: FxHashMap<(u64, u64), u32>,
 }
 
 impl VertexSnapper {
@@ -85,8 +85,8 @@ impl VertexSnapper {
             tolerance_m,
             cell,
             coords: Vec::new(),
-            grid: FastMap::default(),
-            exact: FastMap::default(),
+            grid: FxHashMap::default(),
+            exact: FxHashMap::default(),
         }
     }
 
@@ -233,7 +233,7 @@ fn project(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
 /// (the two sides of a shared border are one segment).
 fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
     type Seg = GeomWithData<Line<f64>, (u32, u32)>;
-    let mut seen: FastSet<(u32, u32)> = FastSet::default();
+    let mut seen: FxHashSet<(u32, u32)> = FxHashSet::default();
     let mut segments: Vec<Seg> = Vec::new();
     let mut used = vec![false; snapped.coords.len()];
     for ring in &snapped.rings {
@@ -275,7 +275,7 @@ fn insert_t_junctions(snapped: &mut Snapped, tolerance_m: f64) {
     let vertex_tree = RTree::bulk_load(boxes);
 
     // Undirected segment (low id, high id) → (t along low → high, vertex).
-    let mut inserts: FastMap<(u32, u32), Vec<(f64, u32)>> = FastMap::default();
+    let mut inserts: FxHashMap<(u32, u32), Vec<(f64, u32)>> = FxHashMap::default();
     for (seg, vertex) in tree.intersection_candidates_with_other_tree(&vertex_tree) {
         let (low, high) = seg.data;
         let vert = vertex.data;

@@ -17,7 +17,6 @@ use crate::feature::{push_str, FeatureRef, Features, PropKey, PropValue, Shape};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::cmp::Ordering;
 use std::io::{self, Write};
 use std::sync::OnceLock;
 
@@ -344,42 +343,6 @@ pub(crate) fn write_layer<W: Write + Send>(
     Ok((fw.finish()?, count))
 }
 
-/// Compare ids so that `2` comes before `10` and `row-9` before `row-10`.
-#[must_use]
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
-                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (dx, rx) = x.split_at(nx);
-                let (dy, ry) = y.split_at(ny);
-                let trim = |d: &[u8]| -> Vec<u8> {
-                    d.iter().copied().skip_while(|c| *c == b'0').collect()
-                };
-                let (tx, ty) = (trim(dx), trim(dy));
-                let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(&ty));
-                if o != Ordering::Equal {
-                    return o;
-                }
-                x = rx;
-                y = ry;
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c.cmp(d);
-                }
-                x = x.get(1..).unwrap_or_default();
-                y = y.get(1..).unwrap_or_default();
-            }
-        }
-    }
-}
-
 /// Round a coordinate value to `precision` decimals (never `-0`).
 #[must_use]
 pub fn round(v: f64, precision: u8) -> f64 {
@@ -629,6 +592,7 @@ fn push_parts<T>(
 mod tests {
     use super::*;
     use crate::feature::Feature;
+    use crate::natural::natural_cmp;
     use geo::polygon;
 
     fn feature(id: &str, g: Geometry<f64>) -> Feature {
@@ -684,13 +648,6 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with('\u{1e}') && text.ends_with("}\n"));
         assert_eq!(text.lines().count(), 1);
-    }
-
-    #[test]
-    fn natural_order_of_ids() {
-        let mut ids = vec!["row-10", "row-9", "b", "a", "2", "10", "01"];
-        ids.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(ids, vec!["01", "2", "10", "a", "b", "row-9", "row-10"]);
     }
 
     /// What a point's coordinate was printed as before [`push_rounded`].

@@ -13,6 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("feature", &[]),
     ("error", &[]),
     ("natural", &[]),
+    ("area", &[]),
     ("crs", &["error"]),
     ("model", &["error"]),
     ("spatial", &["model"]),
