@@ -26,7 +26,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "layers",
         &[
             "error", "feature", "model", "history", "read", "spatial", "style", "topology",
-            "natural",
+            "natural", "area",
         ],
     ),
     ("write", &["error", "feature", "model", "layers", "project", "style", "topology", "natural"]),
