@@ -6,7 +6,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)] // a command-line example prints
 
-use frontline::{Overrides, Project};
+use chrono::NaiveDate;
+use frontline::Project;
 use std::path::PathBuf;
 
 fn main() {
@@ -27,9 +28,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(
         args.next().unwrap_or_else(|| dir.join("out").to_string_lossy().into_owned()),
     );
-    // Anything the CLI can set can be set here; unset values come from frontline.toml.
-    let overrides = Overrides { as_of: args.next(), ..Overrides::default() };
-    let (project, warnings) = Project::load(&dir, &overrides)?;
+    // Options are typed and checked once, on load; unset values come from frontline.toml.
+    let mut builder = Project::builder(&dir);
+    if let Some(date) = args.next() {
+        builder = builder.as_of(NaiveDate::parse_from_str(&date, "%Y-%m-%d")?);
+    }
+    let (project, warnings) = builder.load()?;
     for w in warnings.iter() {
         eprintln!("{w}");
     }

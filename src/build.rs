@@ -123,10 +123,12 @@ pub(crate) fn build_each<T: Send>(
 /// A usage error when no date is set and the data has none, or when S is
 /// after D.
 pub fn layers(project: &Project) -> Result<Layers> {
-    let snapshot = snapshot(project)?;
-    snapshot.prepare();
-    let layers = build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.to_owned()))?;
-    Ok(Layers { layers })
+    on_pool(project, || {
+        let snapshot = snapshot(project)?;
+        snapshot.prepare();
+        let layers = build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.to_owned()))?;
+        Ok(Layers { layers })
+    })
 }
 
 /// Every layer of a snapshot in memory ([`layers`]).
@@ -166,6 +168,18 @@ impl Layers {
 ///
 /// Usage errors (no date, a missing `--leaflet` folder) and I/O errors.
 pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
+    on_pool(project, || build_here(project, out_dir))
+}
+
+/// Run `work` on the project's thread pool, or here (rayon's global pool).
+fn on_pool<T: Send>(project: &Project, work: impl FnOnce() -> T + Send) -> T {
+    match &project.settings.pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+fn build_here(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let snapshot = snapshot(project)?;
     snapshot.prepare();
     let cx = Context::new(&snapshot, &project.settings, out_dir);

@@ -84,7 +84,7 @@ pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, Location, Result, Sev
 pub use feature::Feature;
 pub use init::init;
 pub use layers::LayerKind;
-pub use project::{Format, Overrides, Project, Settings, Since};
+pub use project::{Format, Overrides, Project, ProjectBuilder, Settings, Since};
 pub use watch::{Outcome, Watcher};
 
 /// Check a project folder: every problem in its files, none fatal.

@@ -4,11 +4,13 @@
 //! validates the options once, reads every input into the model and reports
 //! every data problem. It does not compute layers (see `crate::layers`).
 
+mod builder;
 pub mod config;
 mod format;
 mod join;
 pub mod overrides;
 
+pub use builder::ProjectBuilder;
 pub use config::Config;
 pub use format::Format;
 pub use join::{Join, JoinData};
@@ -164,6 +166,8 @@ pub struct Settings {
     pub basemap: Basemap,
     /// Width and height of `map.svg` in pixels.
     pub size: (u32, u32),
+    /// The thread pool the project's work runs on (`None`: rayon's global pool).
+    pub(crate) pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 impl Settings {
@@ -257,6 +261,7 @@ impl Settings {
             leaflet: c.leaflet.clone().map(PathBuf::from),
             basemap,
             size,
+            pool: None,
         })
     }
 }
@@ -380,6 +385,21 @@ impl Project {
     ///
     /// A usage error for bad options; an I/O error when the folder is missing.
     pub fn read(dir: &Path, overrides: &Overrides) -> Result<Loaded> {
+        Project::read_with(dir, overrides, None)
+    }
+
+    /// Options for loading the project in `dir`, typed.
+    pub fn builder(dir: &Path) -> ProjectBuilder {
+        ProjectBuilder::new(dir)
+    }
+
+    /// [`Project::read`] with the zones given as GeoJSON text instead of
+    /// the folder's zones file (`None`: the file).
+    pub(crate) fn read_with(
+        dir: &Path,
+        overrides: &Overrides,
+        zones_text: Option<String>,
+    ) -> Result<Loaded> {
         if !dir.is_dir() {
             return Err(Error::usage(format!(
                 "project folder \"{}\" does not exist",
@@ -416,7 +436,11 @@ impl Project {
             }
         };
         let zones_path = dir.join(&settings.zones);
-        let (zones, zone_files) = match ZoneFiles::read_any(&zones_path) {
+        let read_zones = match zones_text {
+            Some(text) => Ok((text, None)),
+            None => ZoneFiles::read_any(&zones_path),
+        };
+        let (zones, zone_files) = match read_zones {
             Ok((text, files)) => {
                 if files.is_none() {
                     let hint = "export the zones from your GIS as GeoJSON";
