@@ -24,7 +24,7 @@ pub const TEMPLATES: [(&str, &str); 5] = [
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let tmp = tempfile::tempdir()?;
 /// let dir = tmp.path().join("my-map");
-/// let written = frontline::init::init(&dir)?;
+/// let written = frontline::init(&dir)?;
 /// assert_eq!(written.len(), 5);
 /// assert!(dir.join("control.csv").exists());
 /// # Ok(()) }

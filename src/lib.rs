@@ -2,47 +2,108 @@
 //! since when, and incidents — into map layers for Leaflet, QGIS and news
 //! articles.
 //!
-//! # Overview
-//!
 //! ```text
-//! project folder ──read──▶ model ──Snapshot(D, S)──▶ layers ──write──▶ out/*.geojson
-//!  zones.geojson          Zone, Force,               control,           RFC 7946, sorted,
-//!  control.csv            ControlRow, Incident        incidents …        atomic
+//! project folder ──read──▶ model ──snapshot (as of D, since S)──▶ layers ──▶ writers
+//!  zones.geojson          Zone, Force,                             control,      GeoJSON, TopoJSON,
+//!  control.csv            ControlRow, Incident                     incidents …   HTML, SVG, QML
 //!  incidents.csv, forces.csv, frontline.toml
 //! ```
 //!
-//! # Example
+//! Each layer yields its features once; every format writes from that one
+//! stream, so what one format writes never depends on which others were
+//! asked for. This page is a short course, from building the demo to using
+//! the layers in your own program.
 //!
-//! Build the Qamishli demo into a temporary folder:
+//! # 1. Build the demo
+//!
+//! `frontline build examples/qamishli` on the command line; in a program,
+//! [`Project::load`] reads a folder and [`build()`] writes every layer in
+//! every format the project asks for:
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use frontline::project::{Overrides, Project};
+//! use frontline::{Overrides, Project};
 //! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
 //! let (project, _warnings) = Project::load(&dir, &Overrides::default())?;
 //! let out = tempfile::tempdir()?;
-//! let report = frontline::build::build(&project, out.path())?;
+//! let report = frontline::build(&project, out.path())?;
 //! assert_eq!(report.as_of, "2021-04-27");
 //! let control = std::fs::read_to_string(out.path().join("control.geojson"))?;
 //! assert!(control.contains(r#""zone":"al-tay""#));
 //! # Ok(()) }
 //! ```
 //!
-//! # Inputs
+//! # 2. Choose the date, the window and the formats
 //!
-//! See [`model`] for what a project holds and [`read`] for the accepted file
-//! forms. [`project::Project::load`] reads a folder.
+//! [`Project::builder`] takes typed options over the folder's
+//! `frontline.toml` (the CLI's flags are [`Overrides`], as typed); they are
+//! checked once, when the project loads, before any work:
 //!
-//! # Layers
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use chrono::NaiveDate;
+//! use frontline::{Format, Project, Since};
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
+//! let (project, _warnings) = Project::builder(&dir)
+//!     .as_of(NaiveDate::from_ymd_opt(2021, 4, 22).unwrap())
+//!     .since(Since::All)
+//!     .formats(&[Format::GeoJson, Format::Html])
+//!     .load()?;
+//! let out = tempfile::tempdir()?;
+//! frontline::build(&project, out.path())?;
+//! assert!(out.path().join("map.html").exists());
+//! # Ok(()) }
+//! ```
 //!
-//! See [`layers`]: one module per output layer.
-//!
-//! # Errors
+//! # 3. Check the data
 //!
 //! Problems in the data are [`Diagnostic`]s, displayed as
-//! `control.csv:14:1: unknown zone "Tai" — did you mean "al-Tay"?`; reading
-//! collects all of them. The binary exits with 0 on success, 1 when the data
-//! has problems and 2 on usage errors.
+//! `control.csv:2:1: unknown zone "Tayy Square" — did you mean "al-Tay"?`;
+//! [`check`] collects all of them, and loading fails on any error with all
+//! of them ([`ErrorKind::Data`]). The binary exits with 0 on success, 1 when
+//! the data has problems and 2 on usage errors.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
+//! std::fs::copy(demo.join("zones.geojson"), dir.path().join("zones.geojson"))?;
+//! std::fs::write(dir.path().join("control.csv"), "zone,force,since\nTayy Square,asayish,2021-04-20\n")?;
+//! let problems = frontline::check(dir.path(), &frontline::Overrides::default())?;
+//! assert!(problems.has_errors());
+//! assert!(problems.to_text().contains(r#"unknown zone "Tayy Square" — did you mean "al-Tay"?"#));
+//! # Ok(()) }
+//! ```
+//!
+//! # 4. Use the layers in your own program
+//!
+//! [`layers()`] builds every layer in memory: [`Feature`]s with `geo-types`
+//! geometries, sorted by id, each layer convertible to a
+//! `geojson::FeatureCollection`:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use frontline::{LayerKind, Overrides, Project};
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qamishli");
+//! let (project, _) = Project::load(&dir, &Overrides::default())?;
+//! let layers = frontline::layers(&project)?;
+//! let tay = layers.get(LayerKind::Control).iter().find(|f| f.id == "al-tay").unwrap();
+//! assert_eq!(tay.properties["force"], "asayish");
+//! let areas: geojson::FeatureCollection = layers.feature_collection(LayerKind::Areas);
+//! assert!(!areas.features.is_empty());
+//! # Ok(()) }
+//! ```
+//!
+//! Zones can come from your program too, as `geo::MultiPolygon`s
+//! ([`ProjectBuilder::zones`]), and the work can run on a
+//! `rayon::ThreadPool` of yours ([`ProjectBuilder::thread_pool`]).
+//!
+//! # 5. Stream incidents of any size, and see what changed
+//!
+//! [`stream::incidents`] turns one CSV of any size into GeoJSON in constant
+//! memory, tagged with zones and control when given ([`stream`]); [`diff()`]
+//! says what changed between two dates. `examples/` has a program for each
+//! step (`build_project`, `layers_in_memory`, `stream_incidents`).
 //!
 //! # Features
 //!

@@ -121,7 +121,7 @@ impl Watcher {
         true
     }
 
-    /// Block until an input changes and has been quiet for [`SETTLE`]
+    /// Block until an input changes and has been quiet for 100 ms
     /// (or 600 ms have passed, for a file that keeps changing).
     pub fn wait_for_change(&mut self) {
         while !self.poll() {

@@ -37,13 +37,7 @@ impl Crs {
     /// Parse `EPSG:32637`, `epsg:4326`, `urn:ogc:def:crs:EPSG::32637`,
     /// `urn:ogc:def:crs:OGC:1.3:CRS84`, `CRS84`, `WGS84`, a `+proj=` string,
     /// WKT (`PROJCS[…]`, `PROJCRS[…]`, `GEOGCS[…]` …) or PROJJSON.
-    ///
-    /// ```
-    /// use frontline::crs::Crs;
-    /// assert_eq!(Crs::parse("urn:ogc:def:crs:EPSG::32637"), Some(Crs::Epsg(32637)));
-    /// assert_eq!(Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Epsg(4326)));
-    /// assert_eq!(Crs::parse("Kilo"), None);
-    /// ```
+    /// (`Kilo` is none of them).
     #[must_use]
     pub fn parse(s: &str) -> Option<Crs> {
         let t = s.trim().trim_start_matches('\u{feff}');
@@ -241,16 +235,6 @@ pub fn from_geojson_member(
 ///
 /// Built by the backend of this build: pure Rust (`proj4rs`) by default,
 /// PROJ itself with the `proj` feature.
-///
-/// ```
-/// use frontline::crs::{Crs, Transform};
-/// # fn main() -> frontline::Result<()> {
-/// let utm37n = Transform::to_wgs84(&Crs::Epsg(32637))?.expect("not WGS84");
-/// let c = utm37n.coord(geo::Coord { x: 500_000.0, y: 0.0 })?;
-/// assert!((c.x - 39.0).abs() < 1e-9 && c.y.abs() < 1e-9);
-/// # Ok(())
-/// # }
-/// ```
 pub struct Transform {
     #[cfg(not(feature = "proj"))]
     backend: no_proj::Backend,
@@ -439,6 +423,25 @@ mod tests {
             let wkt = format!("PROJCS[\"WGS_1984_UTM_Zone_{zone}{h}\",GEOGCS[\"GCS_WGS_1984\"]]");
             prop_assert_eq!(epsg_of_wkt(&wkt), Some(if north { 32600 } else { 32700 } + zone));
         }
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    use super::{Crs, Transform};
+
+    #[test]
+    fn names_of_crss_parse() {
+        assert_eq!(Crs::parse("urn:ogc:def:crs:EPSG::32637"), Some(Crs::Epsg(32637)));
+        assert_eq!(Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Epsg(4326)));
+        assert_eq!(Crs::parse("Kilo"), None);
+    }
+
+    #[test]
+    fn utm_37n_origin_is_39_east_on_the_equator() {
+        let utm37n = Transform::to_wgs84(&Crs::Epsg(32637)).unwrap().expect("not WGS84");
+        let c = utm37n.coord(geo::Coord { x: 500_000.0, y: 0.0 }).unwrap();
+        assert!((c.x - 39.0).abs() < 1e-9 && c.y.abs() < 1e-9);
     }
 }
 

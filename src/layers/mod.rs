@@ -87,7 +87,7 @@ impl LayerKind {
         }
     }
 
-    /// Whether the layer is made from the shared arcs ([`Snapshot::topology`]):
+    /// Whether the layer is made from the shared arcs of the snapshot:
     /// the dissolved areas and the contact lines.
     #[must_use]
     pub fn needs_topology(self) -> bool {

@@ -6,7 +6,7 @@
 //! means local time. The offset, when given, is kept for output.
 //!
 //! A moment's text is ISO 8601 ([`Moment::to_iso`]), read back by
-//! [`parse_iso`]; the other forms people type are read by
+//! `parse_iso`; the other forms people type are read by
 //! `crate::read::date`, which turns a [`DateError`] into a located
 //! diagnostic.
 

@@ -6,12 +6,11 @@
 //! block in pieces that the thread pool parses, checks, tags and renders
 //! apart, while one of its threads reads the next blocks and writes the
 //! finished ones in order (rendering pieces as it waits). Records are read
-//! by the same record reader as a [`Table`](crate::read::Table)'s. Each
-//! record is parsed with the same [`IncidentReader`](crate::read::incidents::IncidentReader)
-//! as the in-memory reader, tagged with the same
-//! [`Tagger`](crate::layers::incidents::Tagger) as the incidents layer
-//! (zone, `zone_force`, `location_precision`, `marker-color`), and written
-//! through THE GeoJSON [`FeatureWriter`](crate::write::geojson::FeatureWriter).
+//! by the same record reader as the table reader's. Each record is parsed
+//! with the same incident reader as a project's incidents, tagged by the
+//! same tagger as the incidents layer (zone, `zone_force`,
+//! `location_precision`, `marker-color`), and written through the one
+//! GeoJSON writer.
 //! Features keep the input order. A bad row is reported through
 //! [`StreamEvents::diagnostic`], counted and skipped; the stream goes on.
 //! What this module does not do: sort features by id or reject duplicate

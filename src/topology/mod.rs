@@ -118,23 +118,6 @@ impl Topology {
     /// Rings that collapse to fewer than three distinct vertices, and
     /// coordinates that are not finite, are dropped. Zone indices in the
     /// result always refer to positions in `zones`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use frontline::topology::Topology;
-    /// use geo::{polygon, MultiPolygon};
-    ///
-    /// let a = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
-    /// let b = polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
-    /// let zones = vec![
-    ///     ("a".to_string(), MultiPolygon::new(vec![a])),
-    ///     ("b".to_string(), MultiPolygon::new(vec![b])),
-    /// ];
-    /// let topo = Topology::build(&zones, 1.0);
-    /// let shared = topo.arcs().filter(|arc| arc.left.is_some() && arc.right.is_some()).count();
-    /// assert_eq!(shared, 1);
-    /// ```
     #[must_use]
     pub fn build(zones: &[(String, MultiPolygon<f64>)], snap_tolerance_m: f64) -> Topology {
         let snapped = snap::snap_rings(zones, snap_tolerance_m);

@@ -700,3 +700,16 @@ fn dissolve_keeps_groups_of_overlapping_zones() {
     let y = d.iter().find(|(g, _)| g == "y").expect("group y");
     assert!((y.1.unsigned_area() - 0.0001).abs() < 1e-9);
 }
+
+#[test]
+fn two_squares_side_by_side_share_one_arc() {
+    let a = geo::polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+    let b = geo::polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
+    let zones = vec![
+        ("a".to_string(), MultiPolygon::new(vec![a])),
+        ("b".to_string(), MultiPolygon::new(vec![b])),
+    ];
+    let topo = Topology::build(&zones, 1.0);
+    let shared = topo.arcs().filter(|arc| arc.left.is_some() && arc.right.is_some()).count();
+    assert_eq!(shared, 1);
+}
