@@ -703,8 +703,9 @@ fn dissolve_keeps_groups_of_overlapping_zones() {
 
 #[test]
 fn two_squares_side_by_side_share_one_arc() {
-    let a = geo::polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
-    let b = geo::polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
+    use geo::polygon;
+    let a = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+    let b = polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
     let zones = vec![
         ("a".to_string(), MultiPolygon::new(vec![a])),
         ("b".to_string(), MultiPolygon::new(vec![b])),
