@@ -5,7 +5,8 @@
 use super::blocks::{Block, LineCursor};
 use super::{emit, StreamEvents, StreamReport};
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::layers::incidents::Tagger;
+use crate::feature::{recycle, Properties};
+use crate::layers::incidents::{self, Tagger};
 use crate::read::incidents::{IncidentReader, Schema};
 use crate::read::records::{Parser, Text};
 use crate::read::table::Fields;
@@ -44,6 +45,7 @@ impl Rows<'_, '_> {
         rec: &Text<'_>,
         mut line: impl FnMut() -> u64,
         fw: &mut FeatureWriter<W>,
+        room: &mut Properties<'static>,
         report: &mut StreamReport,
         events: &mut dyn StreamEvents,
     ) -> std::io::Result<()> {
@@ -84,7 +86,9 @@ impl Rows<'_, '_> {
         let known = at.columns.map(|(lat, lon)| [(lat, at.point.y()), (lon, at.point.x())]);
         let known = known.as_ref().map_or(&[][..], |k| &k[..]);
         let props = self.schema.entries_known(rec, &tag_values, known);
-        fw.write_parts(&id, Some(&geo::Geometry::Point(at.point)), props)?;
+        let feature = incidents::feature(&id, at.point, props, recycle(std::mem::take(room)));
+        fw.write_ref(&feature, None)?;
+        *room = recycle(feature.properties);
         report.features += 1;
         Ok(())
     }
@@ -120,6 +124,7 @@ impl Rows<'_, '_> {
             None => Parser::new(self.delimiter, false),
         };
         let mut lines = LineCursor::new(line);
+        let mut room = Vec::new();
         let mut at = 0;
         loop {
             let start = at;
@@ -128,7 +133,8 @@ impl Rows<'_, '_> {
             match parser.record() {
                 Ok(rec) if rec.is_blank() => {}
                 Ok(rec) => {
-                    self.write(&rec, || lines.line_at(text, start), &mut fw, report, diags)?;
+                    let line = || lines.line_at(text, start);
+                    self.write(&rec, line, &mut fw, &mut room, report, diags)?;
                 }
                 Err(e) => {
                     let line = lines.line_at(text, start);

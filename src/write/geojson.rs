@@ -152,18 +152,23 @@ impl<W: Write> FeatureWriter<W> {
         Ok(())
     }
 
-    /// Write one feature; a zone's polygon comes from `zones`.
+    /// Write one feature; a zone's polygon comes from `zones` (rendered here
+    /// without it).
     ///
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub(crate) fn write_ref(&mut self, f: &FeatureRef<'_>, zones: &ZoneJson) -> io::Result<()> {
+    pub(crate) fn write_ref(
+        &mut self,
+        f: &FeatureRef<'_>,
+        zones: Option<&ZoneJson>,
+    ) -> io::Result<()> {
         let props = f.properties.iter().copied();
         match f.shape {
             Shape::None => self.write_feature(f.id, None, props),
             Shape::Point(p) => self.write_parts(f.id, Some(&Geometry::Point(p)), props),
             Shape::Geometry(g) => self.write_parts(f.id, Some(g), props),
-            Shape::Zone(i, mp) => match zones.get(i, mp, self.precision) {
+            Shape::Zone(i, mp) => match zones.and_then(|z| z.get(i, mp, self.precision)) {
                 Some(json) => self.write_feature(f.id, Some(json), props),
                 None => {
                     self.geometry.clear();
@@ -180,7 +185,7 @@ impl<W: Write> FeatureWriter<W> {
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub fn write_parts<'p, K: PropKey + 'p>(
+    fn write_parts<'p, K: PropKey + 'p>(
         &mut self,
         id: &str,
         geometry: Option<&Geometry<f64>>,
@@ -202,7 +207,7 @@ impl<W: Write> FeatureWriter<W> {
     /// # Errors
     ///
     /// I/O errors of the underlying writer.
-    pub fn write_with_last_geometry<'p, K: PropKey + 'p>(
+    fn write_with_last_geometry<'p, K: PropKey + 'p>(
         &mut self,
         id: &str,
         properties: impl IntoIterator<Item = (K, PropValue<'p>)>,
@@ -323,7 +328,7 @@ pub(crate) fn write_layer<W: Write + Send>(
         (0..n).step_by(RUN).map(|s| s..(s + RUN).min(n)).collect();
     let render = |run: &std::ops::Range<usize>| -> io::Result<(Vec<u8>, usize)> {
         let mut fw = FeatureWriter::fragment(Vec::new(), precision, flavor);
-        features.each(run.clone(), &mut |f| fw.write_ref(f, zones))?;
+        features.each(run.clone(), &mut |f| fw.write_ref(f, Some(zones)))?;
         Ok(fw.into_fragment())
     };
     let mut fw = FeatureWriter::begin(w, precision, flavor, Some(meta))?;
