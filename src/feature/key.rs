@@ -23,23 +23,15 @@ impl PropKey for &str {
 pub struct Key {
     name: String,
     json: Vec<u8>,
-    /// `json` padded with zeros, when it fits: copied whole (a fixed size
-    /// the compiler copies inline, not through `memcpy`), then cut.
-    padded: Option<[u8; Key::PADDED]>,
 }
 
 impl Key {
-    const PADDED: usize = 32;
-
     /// The key `name`.
     #[must_use]
     pub fn new(name: &str) -> Self {
         let mut json = Vec::with_capacity(name.len() + 3);
         name.push_key(&mut json);
-        let mut padded = [0; Key::PADDED];
-        let padded =
-            padded.get_mut(..json.len()).map(|head| head.copy_from_slice(&json)).map(|()| padded);
-        Key { name: name.to_string(), json, padded }
+        Key { name: name.to_string(), json }
     }
 
     /// The name, unescaped.
@@ -51,14 +43,7 @@ impl Key {
 
 impl PropKey for &Key {
     fn push_key(&self, buf: &mut Vec<u8>) {
-        match &self.padded {
-            Some(padded) => {
-                let len = buf.len() + self.json.len();
-                buf.extend_from_slice(padded);
-                buf.truncate(len);
-            }
-            None => buf.extend_from_slice(&self.json),
-        }
+        buf.extend_from_slice(&self.json);
     }
 }
 
@@ -95,8 +80,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_padded_or_not_write_as_text_keys() {
-        // 29 letters make 32 bytes of JSON (padded), 30 make 33 (not)
+    fn keys_escaped_once_write_as_text_keys() {
         let names =
             ["a", "event_date", "quo\"te", &"x".repeat(29), &"y".repeat(30), &"z".repeat(70)];
         for name in names {

@@ -286,9 +286,8 @@ impl Schema {
         match parsed {
             Some(v) if !raw.is_empty() && self.numeric.get(column).copied().unwrap_or(false) => {
                 // as `number`: an integer if it reads as one, else the float
-                // (its text when that is how it is written)
                 let raw = trim(raw);
-                raw.parse::<i64>().map_or_else(|_| PropValue::number(raw, v), PropValue::Int)
+                raw.parse::<i64>().map_or(PropValue::Float(v), PropValue::Int)
             }
             _ => self.value(column, raw),
         }

@@ -17,6 +17,7 @@
 //! from [`writer`].
 
 pub mod atomic;
+mod coords;
 pub mod geojson;
 pub mod html;
 pub mod page;

@@ -482,7 +482,7 @@ type Incidents = (Vec<PageIncident>, Vec<(String, String)>);
 
 fn incidents_of(features: Option<&[Feature]>, precision: u8) -> Incidents {
     let mut types: BTreeMap<String, String> = BTreeMap::new();
-    let round = |v: f64| crate::write::geojson::round(v, precision);
+    let round = |v: f64| crate::write::coords::round(v, precision);
     let incidents = features
         .unwrap_or_default()
         .iter()
