@@ -6,8 +6,9 @@
 //! [`Writer`](crate::write::Writer); once every layer was handed, each
 //! writer finishes (the page and the picture need all of them). Every
 //! output is written into a temporary file beside its target (GeoJSON as it
-//! is rendered, so hundreds of megabytes of incidents are never all in
-//! memory), and the targets are replaced only once every file is written
+//! is rendered, so with the GeoJSON formats alone hundreds of megabytes of
+//! incidents are never all in memory; the page, the picture and the QGIS
+//! styles read every layer's features owned), and the targets are replaced only once every file is written
 //! (and each that replaces a file synced, see `crate::write::atomic`), so a
 //! failed build leaves the previous files untouched. The output does not
 //! depend on the number of threads, nor on which other formats were asked
@@ -126,7 +127,8 @@ pub fn layers(project: &Project) -> Result<Layers> {
     on_pool(project, || {
         let snapshot = snapshot(project)?;
         snapshot.prepare();
-        let layers = build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.to_owned()))?;
+        let layers =
+            build_each(&snapshot, &LayerKind::ALL, |layer| Ok(layer.features.collect_owned()))?;
         Ok(Layers { layers })
     })
 }
@@ -172,7 +174,7 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<BuildReport> {
 }
 
 /// Run `work` on the project's thread pool, or here (rayon's global pool).
-fn on_pool<T: Send>(project: &Project, work: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn on_pool<T: Send>(project: &Project, work: impl FnOnce() -> T + Send) -> T {
     match &project.settings.pool {
         Some(pool) => pool.install(work),
         None => work(),
@@ -187,7 +189,7 @@ fn build_here(project: &Project, out_dir: &Path) -> Result<BuildReport> {
     let writers: Vec<Box<dyn Writer>> = formats.iter().map(|f| write::writer(*f)).collect();
     let wants_owned = writers.iter().any(|w| w.wants_owned());
     let per_layer = build_each(&snapshot, &LayerKind::ALL, |layer| {
-        let owned = wants_owned.then(|| Arc::<[Feature]>::from(layer.features.to_owned()));
+        let owned = wants_owned.then(|| Arc::<[Feature]>::from(layer.features.collect_owned()));
         let handed = Handed { layer: &layer, owned };
         writers.par_iter().map(|w| w.layer(&cx, &handed)).collect::<Result<Vec<_>>>()
     })?;

@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::history::ZoneChange;
-use crate::layers::{changes, Snapshot};
+use crate::layers::{changes, LayerKind, Snapshot};
 use crate::model::ControlRow;
 use crate::project::Project;
 use crate::style::{force_key, force_name};
@@ -71,6 +71,10 @@ impl DiffFormat {
 ///
 /// A usage error when there is no date or S is after D.
 pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
+    crate::build::on_pool(project, || diff_here(project, format))
+}
+
+fn diff_here(project: &Project, format: DiffFormat) -> Result<String> {
     let snapshot = crate::build::snapshot(project)?;
     match format {
         DiffFormat::Text => Ok(text(&snapshot)),
@@ -81,13 +85,19 @@ pub fn diff(project: &Project, format: DiffFormat) -> Result<String> {
                 .map_err(|e| Error::internal(format!("rendering the diff as JSON: {e}")))
         }
         DiffFormat::GeoJson => {
-            let features = changes::build(&snapshot)?;
+            let layer = LayerKind::Changes.build(&snapshot)?;
             let precision = project.settings.precision;
             let zones = ZoneJson::new(project.zones.len(), precision);
             let meta = crate::write::meta(&snapshot, &project.settings);
-            let (bytes, _) =
-                write_layer(Vec::new(), &features, &zones, &meta, precision, Flavor::Collection)
-                    .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;
+            let (bytes, _) = write_layer(
+                Vec::new(),
+                &*layer.features,
+                &zones,
+                &meta,
+                precision,
+                Flavor::Collection,
+            )
+            .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;
             String::from_utf8(bytes).map_err(|e| Error::internal(format!("rendering changes: {e}")))
         }
     }

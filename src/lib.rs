@@ -102,8 +102,9 @@
 //!
 //! [`stream::incidents`] turns one CSV of any size into GeoJSON in constant
 //! memory, tagged with zones and control when given ([`stream`]); [`diff()`]
-//! says what changed between two dates. `examples/` has a program for each
-//! step (`build_project`, `layers_in_memory`, `stream_incidents`).
+//! says what changed between two dates. `examples/` has programs for
+//! steps 1, 2 and 4 (`build_project`, `layers_in_memory`) and 5
+//! (`stream_incidents`).
 //!
 //! # Features
 //!
@@ -146,6 +147,7 @@ pub use feature::Feature;
 pub use init::init;
 pub use layers::LayerKind;
 pub use project::{Format, Overrides, Project, ProjectBuilder, Settings, Since};
+pub use read::incidents::{Incidents, Properties};
 pub use watch::{Outcome, Watcher};
 
 /// Check a project folder: every problem in its files, none fatal.

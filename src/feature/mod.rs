@@ -98,7 +98,7 @@ pub(crate) struct FeatureRef<'a> {
 
 impl FeatureRef<'_> {
     /// The feature, owned.
-    pub(crate) fn to_owned(&self) -> Feature {
+    pub(crate) fn to_feature(&self) -> Feature {
         Feature {
             id: self.id.to_string(),
             geometry: self.shape.to_geometry(),
@@ -115,7 +115,8 @@ impl FeatureRef<'_> {
 /// (whose properties borrow from other data).
 pub(crate) fn recycle<'b>(mut v: Properties<'_>) -> Properties<'b> {
     v.clear();
-    // an in-place collect: the allocation is kept, the lifetime changes
+    // an in-place collect: std reuses the allocation here (not promised,
+    // but safe either way: at worst a new, empty vector), the lifetime changes
     #[allow(clippy::unnecessary_filter_map)] // `filter` could not change the lifetime
     v.into_iter().filter_map(|_| None).collect()
 }
@@ -137,7 +138,7 @@ pub(crate) trait Features: Send + Sync {
     ) -> io::Result<()>;
 
     /// Every feature, owned, in order (made in parallel).
-    fn to_owned(&self) -> Vec<Feature> {
+    fn collect_owned(&self) -> Vec<Feature> {
         /// Features per run made on one thread.
         const RUN: usize = 1024;
         let runs: Vec<Range<usize>> =
@@ -148,7 +149,7 @@ pub(crate) trait Features: Send + Sync {
                 let mut out = Vec::with_capacity(run.len());
                 // collecting cannot fail
                 let _ = self.each(run, &mut |f| {
-                    out.push(f.to_owned());
+                    out.push(f.to_feature());
                     Ok(())
                 });
                 out

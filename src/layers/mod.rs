@@ -1,6 +1,7 @@
 //! The output layers: one module per layer, each turning a [`Snapshot`] into
-//! features. Layers compute geometry and properties; they do not round,
-//! orient, sort or serialise (that is `crate::write`).
+//! features, sorted by id. Layers compute geometry and properties (derived
+//! measures rounded); they do not round coordinates, orient rings or
+//! serialise (that is `crate::write`).
 //!
 //! | layer | geometry | one feature per |
 //! |---|---|---|

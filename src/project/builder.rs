@@ -97,9 +97,11 @@ impl ProjectBuilder {
     }
 
     /// Zones from the program instead of the folder's zones file: each an
-    /// id, a name and its polygons in WGS84 lon/lat. They are read as a
-    /// zones file is (ids unique, polygons checked), and the folder's
-    /// control history, incidents and forces refer to them.
+    /// id (the `id` property), a name and its polygons in WGS84 lon/lat.
+    /// They are read as the zones file would be, under its name in
+    /// diagnostics and with the project's zone options (so a `zone_key` or
+    /// `zones_crs` in `frontline.toml` applies to them too), and the
+    /// folder's control history, incidents and forces refer to them.
     ///
     /// ```
     /// use geo::{polygon, MultiPolygon};
@@ -153,7 +155,7 @@ impl ProjectBuilder {
     /// files, or a usage error (a bad option) or an I/O error.
     pub fn load(self) -> Result<(Project, Diagnostics)> {
         let pool = self.pool.clone();
-        let loaded = Project::read_with(&self.dir, &self.overrides, self.zones)?;
+        let loaded = self.read()?;
         let warnings = loaded.diagnostics.into_result()?;
         let mut project = loaded.project;
         project.settings.pool = pool;
@@ -166,6 +168,15 @@ impl ProjectBuilder {
     ///
     /// A usage error (a bad option) or an I/O error.
     pub fn check(self) -> Result<Diagnostics> {
-        Ok(Project::read_with(&self.dir, &self.overrides, self.zones)?.diagnostics)
+        Ok(self.read()?.diagnostics)
+    }
+
+    /// Read the project, on the builder's thread pool when it has one.
+    fn read(self) -> Result<super::Loaded> {
+        let read = || Project::read_with(&self.dir, &self.overrides, self.zones.clone());
+        match &self.pool {
+            Some(pool) => pool.install(read),
+            None => read(),
+        }
     }
 }

@@ -155,15 +155,15 @@ pub struct Settings {
     /// Simplification tolerance in metres, if any.
     pub simplify_m: Option<f64>,
     /// Incidents export preset (`None`: detected from the header).
-    pub preset: Option<Preset>,
+    pub(crate) preset: Option<Preset>,
     /// Declared encoding of the CSV files (`None`: detected).
-    pub encoding: Option<Encoding>,
+    pub(crate) encoding: Option<Encoding>,
     /// Repair zone geometry where possible (`--repair`).
     pub repair: bool,
     /// A local Leaflet `dist/` folder to inline into `map.html` (`None`: the CDN).
     pub leaflet: Option<PathBuf>,
     /// The background of `map.html`.
-    pub basemap: Basemap,
+    pub(crate) basemap: Basemap,
     /// Width and height of `map.svg` in pixels.
     pub size: (u32, u32),
     /// The thread pool the project's work runs on (`None`: rayon's global pool).
@@ -176,7 +176,7 @@ impl Settings {
     /// # Errors
     ///
     /// A usage error for a malformed date, CRS, precision or tolerance.
-    pub fn resolve(config: Config, o: &Overrides) -> Result<Settings> {
+    pub(crate) fn resolve(config: Config, o: &Overrides) -> Result<Settings> {
         let c = o.clone().or(config);
         let date_format = c.date_format.clone();
         let dates = DateParser::new().with_format(date_format.clone());
@@ -296,7 +296,7 @@ fn parse_size(s: &str) -> Option<(u32, u32)> {
 
 /// Zones in a form other than GeoJSON text.
 #[derive(Debug, Clone)]
-pub enum ZoneFiles {
+pub(crate) enum ZoneFiles {
     /// A Shapefile (`.shp`, `.dbf`, `.prj`, `.cpg`).
     Shapefile(ShapefileSources),
     /// A CSV (or other delimited table) with a WKT `geometry` column.
@@ -336,7 +336,7 @@ impl ZoneFiles {
 
 /// The inputs of a project as text, for reading without touching the disk.
 #[derive(Debug, Clone, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     /// `zones.geojson` text (used when `zone_files` is `None`).
     pub zones: String,
     /// Zones as a Shapefile or WKT table instead of GeoJSON.
@@ -370,7 +370,7 @@ pub struct Project {
 
 /// A project and every problem found while reading it.
 #[derive(Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The project (possibly partial when there were errors).
     pub project: Project,
     /// Every problem found, sorted by location.
@@ -384,7 +384,7 @@ impl Project {
     /// # Errors
     ///
     /// A usage error for bad options; an I/O error when the folder is missing.
-    pub fn read(dir: &Path, overrides: &Overrides) -> Result<Loaded> {
+    pub(crate) fn read(dir: &Path, overrides: &Overrides) -> Result<Loaded> {
         Project::read_with(dir, overrides, None)
     }
 
@@ -505,7 +505,7 @@ impl Project {
 
     /// Build the model from in-memory inputs (no disk access).
     #[must_use]
-    pub fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
+    pub(crate) fn from_sources(dir: &Path, settings: Settings, sources: &Sources) -> Loaded {
         let mut diags = Diagnostics::new();
         // The zones (and their names) and the tables are read side by side:
         // each is parallel inside, but has sequential parts the other fills.

@@ -364,7 +364,7 @@ impl Schema {
 
 /// Incidents as read, with their records: each incident's input columns
 /// (other than a WKT position) typed on demand through the file's shared
-/// [`Schema`], with the properties a preset derives from them (no map per
+/// schema, with the properties a preset derives from them (no map per
 /// incident: a country has millions). Derefs to the incidents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incidents {
@@ -398,7 +398,7 @@ impl Incidents {
 }
 
 /// An incident's input properties: its record, typed on demand through the
-/// file's shared [`Schema`].
+/// file's shared schema.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Properties<'a> {
     schema: &'a Schema,
@@ -431,7 +431,7 @@ impl<'a> Properties<'a> {
         self.schema.properties(self.row)
     }
 
-    /// The incident type for the marker colour (see [`Schema::kind`]).
+    /// The incident type for the marker colour.
     #[must_use]
     pub fn kind(&self) -> Option<&'a str> {
         self.schema.kind(self.row)

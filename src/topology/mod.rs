@@ -70,8 +70,6 @@ pub struct Arc {
     pub right: Option<usize>,
 }
 
-impl Arc {}
-
 /// Zones turned into shared arcs; see the [module docs](self).
 #[derive(Debug, Clone, Default)]
 pub struct Topology {

@@ -2,8 +2,8 @@
 //! counter-clockwise exterior rings and clockwise holes, no `crs` member,
 //! coordinates rounded to a number of decimals, and a stable feature `id`.
 //!
-//! [`write_layer`] writes a layer's features (sorted by id, numbers in ids
-//! comparing as numbers) one per line, so regenerated layers diff cleanly
+//! [`write_layer`] writes a layer's features in their order (the layers
+//! sort them by id, numbers in ids comparing as numbers) one per line, so regenerated layers diff cleanly
 //! in git; runs of features are rendered in parallel and written in order,
 //! a group of runs while the one before is written. [`FeatureWriter`]
 //! writes features in the order given, for inputs of any size; it must be

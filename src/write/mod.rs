@@ -7,9 +7,10 @@
 //! wrote, staged beside their targets ([`Staged`]), which the build puts in
 //! place once every file of every format is written. A writer reads only
 //! the layer's features and the [`Context`] (the snapshot, the settings,
-//! the `frontline` member of collections); it never reaches into the layers
-//! or computes geometry or history itself, and what it writes does not
-//! depend on which other formats were asked for.
+//! the `frontline` member of collections); it never calls into the layers
+//! or computes history itself (TopoJSON does build the shared arcs of a
+//! layer that is not made of zones, through the one topology core), and
+//! what it writes does not depend on which other formats were asked for.
 //!
 //! To add a format: add it to [`Format`](crate::project::Format), write one
 //! file here with a type that implements [`Writer`] (`layer` for what is
@@ -204,7 +205,10 @@ impl Writer for Whole {
     }
 
     fn layer(&self, _: &Context<'_>, handed: &Handed<'_, '_>) -> Result<Vec<Staged>> {
-        let owned = handed.owned.clone().unwrap_or_else(|| Arc::from(Vec::new()));
+        let owned = handed
+            .owned
+            .clone()
+            .ok_or_else(|| Error::internal("a layer came without its owned features"))?;
         self.layers
             .lock()
             .map_err(|_| Error::internal("a writer's layers were poisoned"))?

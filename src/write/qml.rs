@@ -32,7 +32,9 @@ impl Writer for QmlWriter {
         let p = cx.snapshot;
         let forces: BTreeMap<&str, &str> =
             p.forces.iter().map(|f| (f.id.as_str(), f.color.as_str())).collect();
-        let features = handed.owned.as_deref().unwrap_or_default();
+        let features = handed.owned.as_deref().ok_or_else(|| {
+            crate::error::Error::internal("a layer came without its owned features")
+        })?;
         let name = format!("{}.qml", handed.layer.kind.name());
         let qml = style(features, &forces, cx.settings.lang.as_deref());
         Ok(vec![Staged::bytes(cx, &name, qml.as_bytes(), features.len())?])

@@ -135,10 +135,7 @@ fn modules_use_only_what_is_below_them() {
     }
     assert!(wrong.is_empty(), "imports against the layering:\n{}", wrong.join("\n"));
     for (m, _) in ALLOWED {
-        assert!(
-            seen.contains(*m) || *m == "natural",
-            "the table lists {m}, which src/ does not have"
-        );
+        assert!(seen.contains(*m), "the table lists {m}, which src/ does not have");
     }
 }
 
