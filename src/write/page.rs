@@ -9,12 +9,12 @@
 
 use crate::layers::{Feature, Snapshot};
 use crate::model::date::parse_iso;
-use crate::model::{ControlRow, Moment, Status};
+use crate::model::{Moment, Status};
 use crate::style;
-use crate::style::{fill_opacity, force_key, force_name, state_color};
+use crate::style::fill_opacity;
 use crate::write::geojson::push_geometry;
 use crate::write::{Context, OwnedLayers};
-use geo::{Geometry, InteriorPoint};
+use geo::Geometry;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -224,11 +224,17 @@ impl PageData {
         let mut used: BTreeSet<usize> = BTreeSet::new();
         let mut stops: BTreeSet<Stop> = BTreeSet::new();
         let as_of_key = s.as_of.end().format("%Y-%m-%dT%H:%M:%S").to_string();
-        let timeline = layer(layers, "timeline");
+        // each zone's periods, from the timeline layer's features
+        let mut timeline: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
+        for f in layer(layers, "timeline").unwrap_or_default() {
+            if let Some(zone) = f.properties.get("zone").and_then(Value::as_str) {
+                timeline.entry(zone).or_default().push(f);
+            }
+        }
         let mut zones = Vec::with_capacity(p.zones.len());
         let mut zone_names: BTreeMap<&str, String> = BTreeMap::new();
         let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-        for (i, zone) in p.zones.iter().enumerate() {
+        for zone in p.zones {
             let name = lang_ref
                 .and_then(|l| zone.properties.get(&format!("name:{l}")))
                 .and_then(Value::as_str)
@@ -240,15 +246,8 @@ impl PageData {
                     bbox = [bbox[0].min(c.x), bbox[1].min(c.y), bbox[2].max(c.x), bbox[3].max(c.y)];
                 }
             }
-            let mut periods: Vec<PagePeriod> = match timeline {
-                Some(t) => timeline_periods(t, &zone.id, p),
-                None => s
-                    .history
-                    .periods(i)
-                    .iter()
-                    .map(|per| period_of(per.row, per.start, per.end, p))
-                    .collect(),
-            };
+            let features = timeline.get(zone.id.as_str()).map_or(&[][..], Vec::as_slice);
+            let mut periods = timeline_periods(features, p);
             for per in &mut periods {
                 let rows: Vec<usize> = per
                     .force
@@ -291,7 +290,7 @@ impl PageData {
         let (incidents, incident_types) = incidents_of(layer(layers, "incidents"), precision);
         let frontlines =
             layer(layers, "frontlines").map(|fs| lines_of(fs, p, &force_label, precision));
-        let labels = labels_of(layer(layers, "labels"), p, &zone_names);
+        let labels = labels_of(layer(layers, "labels").unwrap_or_default(), &zone_names);
         let forces = used
             .iter()
             .filter_map(|i| {
@@ -376,68 +375,23 @@ fn lines_of(
         .collect()
 }
 
-fn labels_of(
-    labels: Option<&[Feature]>,
-    p: &Snapshot<'_>,
-    zone_names: &BTreeMap<&str, String>,
-) -> Vec<PageLabel> {
-    match labels {
-        Some(fs) => fs
-            .iter()
-            .filter_map(|f| {
-                let Some(Geometry::Point(pt)) = &f.geometry else { return None };
-                let zone = f.properties.get("zone").and_then(Value::as_str).unwrap_or(&f.id);
-                let name =
-                    zone_names.get(zone).cloned().or_else(|| text(f.properties.get("name")))?;
-                Some(PageLabel { zone: zone.to_string(), name, lon: pt.x(), lat: pt.y() })
-            })
-            .collect(),
-        None => p
-            .zones
-            .iter()
-            .filter_map(|z| {
-                let pt = z.geometry.interior_point()?;
-                let name = zone_names.get(z.id.as_str()).cloned()?;
-                Some(PageLabel { zone: z.id.clone(), name, lon: pt.x(), lat: pt.y() })
-            })
-            .collect(),
-    }
-}
-
-fn period_of(
-    row: &ControlRow,
-    start: &Moment,
-    end: Option<&Moment>,
-    p: &Snapshot<'_>,
-) -> PagePeriod {
-    let url = row
-        .extra
+fn labels_of(labels: &[Feature], zone_names: &BTreeMap<&str, String>) -> Vec<PageLabel> {
+    labels
         .iter()
-        .find(|(k, _)| matches!(k.as_str(), "url" | "link" | "source_url"))
-        .map(|(_, v)| v.clone())
-        .filter(|v| !v.is_empty());
-    PagePeriod {
-        start_key: key_of(start),
-        start: start.to_iso(),
-        end_key: end.map(key_of),
-        force: force_key(row, p.forces),
-        force_name: force_name(row, p.forces),
-        status: row.status.as_str().to_string(),
-        fill: state_color(Some(row), p.forces),
-        opacity: fill_opacity(Some(row.status)),
-        pattern: None,
-        source: row.source.clone(),
-        url,
-        note: row.note.clone(),
-    }
+        .filter_map(|f| {
+            let Some(Geometry::Point(pt)) = &f.geometry else { return None };
+            let zone = f.properties.get("zone").and_then(Value::as_str).unwrap_or(&f.id);
+            let name = zone_names.get(zone).cloned().or_else(|| text(f.properties.get("name")))?;
+            Some(PageLabel { zone: zone.to_string(), name, lon: pt.x(), lat: pt.y() })
+        })
+        .collect()
 }
 
-/// Periods of one zone read from the `timeline` layer's features.
-fn timeline_periods(features: &[Feature], zone: &str, p: &Snapshot<'_>) -> Vec<PagePeriod> {
+/// Periods of one zone read from its `timeline` features.
+fn timeline_periods(features: &[&Feature], p: &Snapshot<'_>) -> Vec<PagePeriod> {
     let iso = |s: &str| parse_iso(s).and_then(Result::ok);
     let mut out: Vec<PagePeriod> = features
         .iter()
-        .filter(|f| f.properties.get("zone").and_then(Value::as_str) == Some(zone))
         .filter_map(|f| {
             let pr = &f.properties;
             let start = iso(pr.get("start")?.as_str()?)?;
