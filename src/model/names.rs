@@ -6,7 +6,7 @@
 //! when nothing matches, suggests the closest spellings it knows.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -85,6 +85,9 @@ pub enum Lookup {
     Ambiguous(Vec<usize>),
     /// No entity has this name.
     Missing,
+    /// The name of an entity that was dropped for an error of its own
+    /// (reported where it stands, not again where it is named).
+    Dropped,
 }
 
 /// Index from normalised names, ids and aliases to entity indices.
@@ -101,6 +104,8 @@ pub struct NameIndex {
     exact: FxHashMap<String, Spelling>,
     /// Display spellings per entity, for suggestions: (spelling, entity).
     spellings: Vec<(String, usize)>,
+    /// Normalised spellings of entities dropped for an error of their own.
+    dropped: FxHashSet<String>,
 }
 
 /// A spelling as written: the slot of its key, and the entities that
@@ -168,6 +173,16 @@ impl NameIndex {
         self.spellings.push((spelling.to_string(), index));
     }
 
+    /// Register a spelling of an entity that was dropped for an error of
+    /// its own: [`NameIndex::lookup`] says [`Lookup::Dropped`] for it
+    /// rather than [`Lookup::Missing`].
+    pub fn insert_dropped(&mut self, spelling: &str) {
+        let key = normalize(spelling);
+        if !key.is_empty() {
+            self.dropped.insert(key);
+        }
+    }
+
     /// Find the entity a spelling refers to.
     #[must_use]
     pub fn lookup(&self, spelling: &str) -> Lookup {
@@ -178,6 +193,9 @@ impl NameIndex {
         match slot.and_then(|s| self.entities.get(s)).map(Vec::as_slice) {
             Some([one]) => Lookup::Found(*one),
             Some(many) if !many.is_empty() => Lookup::Ambiguous(many.to_vec()),
+            _ if !self.dropped.is_empty() && self.dropped.contains(&normalize(spelling)) => {
+                Lookup::Dropped
+            }
             _ => Lookup::Missing,
         }
     }

@@ -25,7 +25,7 @@ use crate::read::decode::Encoding;
 use crate::read::incidents::Incidents;
 use crate::read::presets::Preset;
 use crate::read::shapefile::ShapefileSources;
-use crate::read::zones::ZoneOptions;
+use crate::read::zones::{ReadZones, ZoneOptions};
 use crate::read::{self, Table};
 use std::path::{Path, PathBuf};
 
@@ -625,7 +625,7 @@ fn read_zones_and_names(
     sources: &Sources,
 ) -> (Vec<Zone>, NameIndex, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut zones = read_zones(settings, sources, &mut diags);
+    let ReadZones { mut zones, dropped } = read_zones(settings, sources, &mut diags);
     zones.sort_by(|a, b| a.id.cmp(&b.id));
     let spellings: Vec<(&str, usize)> = zones
         .iter()
@@ -639,11 +639,14 @@ fn read_zones_and_names(
         .collect();
     let mut names = NameIndex::new();
     names.extend(&spellings);
+    for spelling in &dropped {
+        names.insert_dropped(spelling);
+    }
     (zones, names, diags)
 }
 
 /// Read the zones in whichever form the sources hold them.
-fn read_zones(settings: &Settings, sources: &Sources, diags: &mut Diagnostics) -> Vec<Zone> {
+fn read_zones(settings: &Settings, sources: &Sources, diags: &mut Diagnostics) -> ReadZones {
     let zone_opts = ZoneOptions {
         zone_key: settings.zone_key.clone(),
         crs: settings.zones_crs.clone(),
@@ -659,7 +662,7 @@ fn read_zones(settings: &Settings, sources: &Sources, diags: &mut Diagnostics) -
                 .map(|t| read::zones::read_wkt_table(&t, &zone_opts, diags))
                 .unwrap_or_default()
         }
-        None if sources.zones.is_empty() => Vec::new(),
+        None if sources.zones.is_empty() => ReadZones::default(),
         None => read::zones::read_geojson(zones_path, &sources.zones, &zone_opts, diags),
     }
 }

@@ -290,7 +290,7 @@ fn row_forces(
                         .with_hint("several forces have this name or alias; use the force id"),
                 );
             }
-            Lookup::Missing => {
+            Lookup::Missing | Lookup::Dropped => {
                 ok = false;
                 let hint = forces.names.did_you_mean(name).unwrap_or_else(|| {
                     "forces are matched by id, name or alias from forces.csv".into()
@@ -326,6 +326,8 @@ fn read_row(
     let zone_text = row.get(cols.zone);
     let zone = match zones.lookup(zone_text) {
         Lookup::Found(z) => Some(z),
+        // the zone's own error says why; its rows are not errors again
+        Lookup::Dropped => return None,
         Lookup::Ambiguous(_) => {
             diags.push(
                 Diagnostic::error(table.cell(row, cols.zone), "zone name is ambiguous")

@@ -614,6 +614,8 @@ impl IncidentReader<'_> {
                 let point = zone.geometry.interior_point()?;
                 Some((point, LocationPrecision::Zone, Some(z), None))
             }
+            // the zone's own error says why; its incidents are not errors again
+            Lookup::Dropped => None,
             Lookup::Ambiguous(_) => {
                 diags.push(
                     Diagnostic::error(self.cell(line, c), "place is ambiguous")

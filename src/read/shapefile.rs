@@ -9,10 +9,9 @@
 //! paths, so that `Project::from_sources` works without a disk; it does not
 //! write Shapefiles.
 
-use super::zones::{check_rings, ZoneOptions, ZoneSet};
+use super::zones::{check_rings, ReadZones, ZoneOptions, ZoneSet};
 use crate::crs::Crs;
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::model::Zone;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 use shapefile::Shape;
@@ -94,7 +93,7 @@ pub fn read(
     files: &ShapefileSources,
     opts: &ZoneOptions,
     diags: &mut Diagnostics,
-) -> Vec<Zone> {
+) -> ReadZones {
     let file = |ext: &str| Location::File { path: path.with_extension(ext) };
     let crs = match files.prj.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
@@ -107,12 +106,12 @@ pub fn read(
                         .with_value(prj.chars().take(80).collect::<String>())
                         .with_hint("a .prj holds WKT such as PROJCS[…]; or delete it and set zones_crs"),
                 );
-                    return Vec::new();
+                    return ReadZones::default();
                 }
             }
         }
     };
-    let Some(mut set) = ZoneSet::new(path, opts, crs, diags) else { return Vec::new() };
+    let Some(mut set) = ZoneSet::new(path, opts, crs, diags) else { return ReadZones::default() };
     let shapes = match shapefile::ShapeReader::new(Cursor::new(&files.shp))
         .and_then(shapefile::ShapeReader::read)
     {
@@ -123,7 +122,7 @@ pub fn read(
                     .with_value(e.to_string())
                     .with_hint("the .shp may be truncated; re-export it from your GIS"),
             );
-            return Vec::new();
+            return ReadZones::default();
         }
     };
     let records = match &files.dbf {
@@ -135,7 +134,7 @@ pub fn read(
                         .with_value(e.to_string())
                         .with_hint("the .dbf may be truncated; re-export the Shapefile"),
                 );
-                return Vec::new();
+                return ReadZones::default();
             }
         },
         None => Vec::new(),
@@ -152,13 +151,16 @@ pub fn read(
             )
             .with_hint("the files belong to different exports; re-export the Shapefile"),
         );
-        return Vec::new();
+        return ReadZones::default();
     }
     for (index, shape) in shapes.into_iter().enumerate() {
         let at = Location::Feature { path: path.to_path_buf(), index };
         let props = records.get(index).cloned().unwrap_or_default();
         let Some(key) = set.key(&at, &props, None, diags) else { continue };
-        let Some(geometry) = multipolygon(shape, &at, &key, diags) else { continue };
+        let Some(geometry) = multipolygon(shape, &at, &key, diags) else {
+            set.dropped(key, &props);
+            continue;
+        };
         set.add(key, &at, index, props, geometry, diags);
     }
     set.finish(diags)

@@ -50,6 +50,8 @@ pub(crate) struct ZoneSet<'a> {
     seen: BTreeMap<String, String>,
     items: usize,
     zones: Vec<Zone>,
+    /// Ids, names and aliases of the zones dropped for their geometry.
+    dropped: Vec<String>,
 }
 
 impl<'a> ZoneSet<'a> {
@@ -72,6 +74,7 @@ impl<'a> ZoneSet<'a> {
                 seen: BTreeMap::new(),
                 items: 0,
                 zones: Vec::new(),
+                dropped: Vec::new(),
             }),
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -134,9 +137,18 @@ impl<'a> ZoneSet<'a> {
         geometry: MultiPolygon<f64>,
         diags: &mut Diagnostics,
     ) {
-        if let Some(geometry) = self.to_wgs84(geometry, at, diags) {
-            self.insert(key, at, index, props, geometry);
+        match self.to_wgs84(geometry, at, diags) {
+            Some(geometry) => self.insert(key, at, index, props, geometry),
+            None => self.dropped(key, &props),
         }
+    }
+
+    /// Remember the spellings of a zone left out for its geometry (reported
+    /// where it stands): rows that name it are not reported again.
+    pub(crate) fn dropped(&mut self, key: String, props: &Map<String, Value>) {
+        let name = property(props, "name").and_then(value_text);
+        let aliases = property(props, "aliases").map(aliases_of).unwrap_or_default();
+        self.dropped.extend([key].into_iter().chain(name).chain(aliases));
     }
 
     /// Add a zone whose geometry [`to_wgs84`](Self::to_wgs84) has checked.
@@ -203,7 +215,7 @@ impl<'a> ZoneSet<'a> {
     }
 
     /// The zones read, or an error when the file held none at all.
-    pub(crate) fn finish(self, diags: &mut Diagnostics) -> Vec<Zone> {
+    pub(crate) fn finish(self, diags: &mut Diagnostics) -> ReadZones {
         if self.items == 0 {
             diags.push(
                 Diagnostic::error(
@@ -213,7 +225,7 @@ impl<'a> ZoneSet<'a> {
                 .with_hint("add Polygon features"),
             );
         }
-        self.zones
+        ReadZones { zones: self.zones, dropped: self.dropped }
     }
 }
 
@@ -353,13 +365,31 @@ fn take(props: &mut Map<String, Value>, name: &str) -> Option<Value> {
     props.remove(&key)
 }
 
+/// Zones read from a file, and the ids, names and aliases of the zones
+/// dropped for their geometry (each already reported where it stands).
+#[derive(Debug, Default)]
+pub struct ReadZones {
+    /// The zones.
+    pub zones: Vec<Zone>,
+    /// Spellings of the zones dropped.
+    pub dropped: Vec<String>,
+}
+
+impl std::ops::Deref for ReadZones {
+    type Target = Vec<Zone>;
+
+    fn deref(&self) -> &Vec<Zone> {
+        &self.zones
+    }
+}
+
 /// Read zones from GeoJSON text. `path` is used in messages only.
 pub fn read_geojson(
     path: &Path,
     text: &str,
     opts: &ZoneOptions,
     diags: &mut Diagnostics,
-) -> Vec<Zone> {
+) -> ReadZones {
     read_geojson_as(path, text, opts, diags, Parse::Typed)
 }
 
@@ -378,12 +408,12 @@ fn read_geojson_as(
     opts: &ZoneOptions,
     diags: &mut Diagnostics,
     parse: Parse,
-) -> Vec<Zone> {
+) -> ReadZones {
     let text = text.trim_start_matches('\u{feff}');
     let Some((features, crs)) = read_root(path, text, diags, parse) else {
-        return Vec::new();
+        return ReadZones::default();
     };
-    let Some(mut set) = ZoneSet::new(path, opts, crs, diags) else { return Vec::new() };
+    let Some(mut set) = ZoneSet::new(path, opts, crs, diags) else { return ReadZones::default() };
     let at = |index| Location::Feature { path: path.to_path_buf(), index };
     // Features are parsed, and their geometries read, reprojected and
     // validated, in parallel (the costly part of 10k zones); keys,
@@ -429,11 +459,13 @@ fn read_geojson_as(
         };
         if !present {
             diags.push(Diagnostic::error(at, "zone has no geometry").with_value(&key));
+            set.dropped(key, &feature.properties);
             continue;
         }
         diags.extend(d);
-        if let Some(polygon) = polygon {
-            set.insert(key, &at, index, feature.properties, polygon);
+        match polygon {
+            Some(polygon) => set.insert(key, &at, index, feature.properties, polygon),
+            None => set.dropped(key, &feature.properties),
         }
     }
     set.finish(diags)
@@ -443,12 +475,14 @@ fn read_geojson_as(
 /// column (also `wkt`, `the_geom`, `geom`), `id`, `name` and `aliases`
 /// columns; other columns become properties (numbers typed). The table's
 /// coordinates are in `opts.crs`, else WGS84.
-pub fn read_wkt_table(table: &Table, opts: &ZoneOptions, diags: &mut Diagnostics) -> Vec<Zone> {
+pub fn read_wkt_table(table: &Table, opts: &ZoneOptions, diags: &mut Diagnostics) -> ReadZones {
     let Some(geometry_column) = table.column(&["geometry", "wkt", "the_geom", "geom"]) else {
         table.missing_column("geometry", diags);
-        return Vec::new();
+        return ReadZones::default();
     };
-    let Some(mut set) = ZoneSet::new(&table.path, opts, None, diags) else { return Vec::new() };
+    let Some(mut set) = ZoneSet::new(&table.path, opts, None, diags) else {
+        return ReadZones::default();
+    };
     for (index, row) in table.rows.iter().enumerate() {
         let mut props = Map::new();
         for (c, header) in table.headers.iter().enumerate() {
@@ -474,6 +508,7 @@ pub fn read_wkt_table(table: &Table, opts: &ZoneOptions, diags: &mut Diagnostics
         let Some(key) = set.key(&record, &props, None, diags) else { continue };
         let cell = table.cell(row, geometry_column);
         let Some(polygon) = parse_wkt_polygon(row.get(geometry_column), &cell, diags) else {
+            set.dropped(key, &props);
             continue;
         };
         set.add(key, &cell, index, props, polygon, diags);
@@ -888,7 +923,7 @@ mod tests {
     fn read(text: &str) -> (Vec<Zone>, Diagnostics) {
         let mut d = Diagnostics::new();
         let z = read_geojson(Path::new("zones.geojson"), text, &ZoneOptions::default(), &mut d);
-        (z, d)
+        (z.zones, d)
     }
 
     const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}"#;
@@ -1051,7 +1086,7 @@ mod tests {
             let read = |parse| {
                 let mut d = Diagnostics::new();
                 let z = read_geojson_as(Path::new("z.geojson"), &text, &opts, &mut d, parse);
-                (z, d.iter().map(ToString::to_string).collect::<Vec<_>>())
+                (z.zones, z.dropped, d.iter().map(ToString::to_string).collect::<Vec<_>>())
             };
             proptest::prop_assert_eq!(read(Parse::Typed), read(Parse::Values));
         }

@@ -100,3 +100,34 @@ fn declared_encoding_and_preset_flags() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).0.contains("incidents.csv:1: missing required column \"event_date\""));
 }
+
+#[test]
+fn a_zone_dropped_for_its_geometry_is_reported_once() {
+    let w = Workdir::new();
+    w.write(
+        "p/zones.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"a","name":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+{"type":"Feature","properties":{"id":"bow","name":"Bow Tie","aliases":["Papillon"]},"geometry":{"type":"Polygon","coordinates":[[[2,0],[3,1],[3,0],[2,1],[2,0]]]}}
+]}"#,
+    );
+    w.write(
+        "p/control.csv",
+        "zone,force,since\na,X,2024-01-01\nbow,Y,2024-01-02\nbow tie,Y,2024-01-03\nPapillon,Y,2024-01-04\nBo,Y,2024-01-05\n",
+    );
+    w.write(
+        "p/incidents.csv",
+        "id,date,place,type\n1,2024-01-02,Bow Tie,clash\n2,2024-01-02,A,clash\n",
+    );
+    let o = w.run(&["check", "p"]);
+    let (out, _) = text(&o);
+    // the zone's own error, and the row that names no zone at all; nothing for
+    // the rows and the incident that name the dropped zone
+    assert!(out.contains("zones.geojson: feature 1: invalid polygon"), "{out}");
+    assert!(out.contains(r#"control.csv:6:1: unknown zone "Bo""#), "{out}");
+    assert!(
+        !out.contains("\"bow\"") && !out.contains("Papillon") && !out.contains("Bow Tie"),
+        "{out}"
+    );
+    assert!(out.ends_with("2 errors, 0 warnings\n"), "{out}");
+}
