@@ -718,6 +718,9 @@ fn read_multipolygon(
     diags: &mut Diagnostics,
 ) -> Option<MultiPolygon<f64>> {
     let kind = g.get("type").and_then(Value::as_str).unwrap_or("");
+    if kind == "GeometryCollection" {
+        return read_collection(g, repair, at, diags);
+    }
     let coords = g.get("coordinates");
     let polygons: Vec<&Value> = match (kind, coords.and_then(Value::as_array)) {
         ("Polygon", Some(_)) => coords.into_iter().collect(),
@@ -748,6 +751,35 @@ fn read_multipolygon(
         out.push(polygon_of(ls, at, diags)?);
     }
     non_empty(out, at, diags)
+}
+
+/// A `GeometryCollection` that holds only polygons (as some tools write a
+/// zone of several parts) read as one multipolygon; a point or a line in
+/// it is an error naming the member.
+fn read_collection(
+    g: &Value,
+    repair: bool,
+    at: &dyn Fn() -> Location,
+    diags: &mut Diagnostics,
+) -> Option<MultiPolygon<f64>> {
+    let Some(members) = g.get("geometries").and_then(Value::as_array) else {
+        diags.push(Diagnostic::error(at(), "GeometryCollection has no geometries"));
+        return None;
+    };
+    let mut parts = Vec::new();
+    for (i, member) in members.iter().enumerate() {
+        let kind = member.get("type").and_then(Value::as_str).unwrap_or("");
+        if !matches!(kind, "Polygon" | "MultiPolygon") {
+            diags.push(
+                Diagnostic::error(at(), "zone geometry must be Polygon or MultiPolygon")
+                    .with_value(format!("GeometryCollection member {i}: {kind}"))
+                    .with_hint("points and lines cannot be coloured as areas"),
+            );
+            return None;
+        }
+        parts.extend(read_multipolygon(member, repair, at, diags)?.0);
+    }
+    non_empty(parts, at, diags)
 }
 
 fn read_ring(
@@ -979,6 +1011,32 @@ mod tests {
             })
             .collect();
         format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+    }
+
+    #[test]
+    fn a_collection_of_polygons_is_one_zone_and_a_point_in_it_an_error() {
+        let square =
+            |x: f64| format!("[[[{x},0],[{},0],[{},1],[{x},1],[{x},0]]]", x + 1.0, x + 1.0);
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"id":"two"}},"geometry":{{"type":"GeometryCollection","geometries":[{{"type":"Polygon","coordinates":{}}},{{"type":"MultiPolygon","coordinates":[{}]}}]}}}},
+{{"type":"Feature","properties":{{"id":"mixed"}},"geometry":{{"type":"GeometryCollection","geometries":[{{"type":"Polygon","coordinates":{}}},{{"type":"Point","coordinates":[9,9]}}]}}}}
+]}}"#,
+            square(0.0),
+            square(2.0),
+            square(5.0)
+        );
+        let (zones, d) = read(&text);
+        assert_eq!(zones.len(), 1);
+        assert_eq!(zones[0].id, "two");
+        assert_eq!(zones[0].geometry.0.len(), 2);
+        let msgs: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                r#"zones.geojson: feature 1: zone geometry must be Polygon or MultiPolygon "GeometryCollection member 1: Point" — points and lines cannot be coloured as areas"#
+            ]
+        );
     }
 
     #[test]
