@@ -116,7 +116,6 @@ fn describe(p: &Snapshot<'_>, row: Option<&ControlRow>) -> String {
 }
 
 fn text(s: &Snapshot<'_>) -> String {
-    let p = s;
     let list = changes::zone_changes(s);
     let window = match &s.since {
         Some(from) => format!("from {from} to {}", s.as_of),
@@ -128,14 +127,14 @@ fn text(s: &Snapshot<'_>) -> String {
         n => format!("{n} zones changed {window}:\n"),
     };
     for c in &list {
-        let Some(zone) = p.zones.get(c.zone) else { continue };
+        let Some(zone) = s.zones.get(c.zone) else { continue };
         let _ = write!(
             out,
             "{} ({}): {} → {}, {}",
             zone.name,
             zone.id,
-            describe(p, c.from),
-            describe(p, c.to),
+            describe(s, c.from),
+            describe(s, c.to),
             c.date
         );
         if let Some(src) = c.to.and_then(|r| r.source.as_deref()) {
@@ -147,16 +146,15 @@ fn text(s: &Snapshot<'_>) -> String {
 }
 
 fn to_json(s: &Snapshot<'_>) -> Value {
-    let p = s;
     let state = |r: Option<&ControlRow>| {
         (
-            r.map_or(Value::Null, |r| force_key(r, p.forces).into()),
-            r.map_or(Value::Null, |r| force_name(r, p.forces).into()),
+            r.map_or(Value::Null, |r| force_key(r, s.forces).into()),
+            r.map_or(Value::Null, |r| force_name(r, s.forces).into()),
             r.map_or(Value::Null, |r| r.status.as_str().into()),
         )
     };
     let item = |c: &ZoneChange<'_>| {
-        let zone = p.zones.get(c.zone);
+        let zone = s.zones.get(c.zone);
         let (from_force, from_force_name, from_status) = state(c.from);
         let (to_force, to_force_name, to_status) = state(c.to);
         json!({

@@ -19,13 +19,12 @@ pub const CONTESTED: &str = "contested";
 ///
 /// None in practice; the signature matches the other layers.
 pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
-    let p = s;
     let groups: Vec<Option<String>> = s
         .states()
         .iter()
         .map(|state| match state {
             Some(r) if r.status == Status::Held => {
-                r.forces.first().and_then(|f| p.forces.get(*f)).map(|f| f.id.clone())
+                r.forces.first().and_then(|f| s.forces.get(*f)).map(|f| f.id.clone())
             }
             Some(r) if r.status == Status::Contested => Some(CONTESTED.to_string()),
             _ => None,
@@ -38,10 +37,10 @@ pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
             .iter()
             .enumerate()
             .filter(|(_, g)| g.as_deref() == Some(group.as_str()))
-            .filter_map(|(i, _)| p.zones.get(i).map(|z| z.id.as_str()))
+            .filter_map(|(i, _)| s.zones.get(i).map(|z| z.id.as_str()))
             .collect();
         zones.sort_unstable();
-        let force = p.forces.iter().find(|f| f.id == group);
+        let force = s.forces.iter().find(|f| f.id == group);
         let (name, fill, status) = match force {
             Some(f) => (f.name.clone(), f.color.clone(), Status::Held),
             None => (

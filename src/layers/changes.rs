@@ -64,12 +64,11 @@ pub(crate) struct ChangeFeature<'a> {
 
 impl<'a> ChangeFeature<'a> {
     fn new(s: &'a Snapshot<'_>, c: ZoneChange<'a>) -> Result<Self> {
-        let p = s;
-        let zone = p
+        let zone = s
             .zones
             .get(c.zone)
             .ok_or_else(|| Error::internal(format!("change of unknown zone {}", c.zone)))?;
-        let force = |r: Option<&ControlRow>| r.map(|r| force_key(r, p.forces));
+        let force = |r: Option<&ControlRow>| r.map(|r| force_key(r, s.forces));
         Ok(ChangeFeature {
             geometry: s.zone_geometry(c.zone).unwrap_or(&zone.geometry),
             area_km2: s.zone_area_km2(c.zone),
@@ -77,7 +76,7 @@ impl<'a> ChangeFeature<'a> {
             from_force: force(c.from),
             to_force: force(c.to),
             date: c.date.to_iso(),
-            fill: state_color(c.to, p.forces),
+            fill: state_color(c.to, s.forces),
             change: c,
         })
     }

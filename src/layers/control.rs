@@ -40,20 +40,19 @@ pub(crate) struct ZoneFeature<'a> {
 
 impl<'a> ZoneFeature<'a> {
     fn new(s: &'a Snapshot<'_>, index: usize) -> Option<Self> {
-        let p = s;
-        let zone = p.zones.get(index)?;
+        let zone = s.zones.get(index)?;
         let state = s.history.state_as_of(index, &s.as_of);
         Some(ZoneFeature {
             index,
             zone,
             geometry: s.zone_geometry(index).unwrap_or(&zone.geometry),
             state,
-            force: state.map(|r| force_key(r, p.forces)),
-            force_name: state.map(|r| force_name(r, p.forces)),
+            force: state.map(|r| force_key(r, s.forces)),
+            force_name: state.map(|r| force_name(r, s.forces)),
             since: state.map(|r| r.since.to_iso()),
             until: state.and_then(|r| r.until.as_ref()).map(Moment::to_iso),
             area_km2: s.zone_area_km2(index),
-            fill: state_color(state, p.forces),
+            fill: state_color(state, s.forces),
         })
     }
 }

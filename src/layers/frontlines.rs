@@ -18,13 +18,12 @@ pub const STROKE: &str = "#111111";
 ///
 /// None in practice; the signature matches the other layers.
 pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
-    let p = s;
     let groups: Vec<Option<&str>> = s
         .states()
         .iter()
         .map(|state| match state {
             Some(r) if r.status == Status::Held => {
-                r.forces.first().and_then(|f| p.forces.get(*f)).map(|f| f.id.as_str())
+                r.forces.first().and_then(|f| s.forces.get(*f)).map(|f| f.id.as_str())
             }
             _ => None,
         })
@@ -34,11 +33,11 @@ pub(crate) fn build(s: &Snapshot<'_>) -> Vec<Feature> {
     for b in borders {
         let (a, c) = (&b.groups.0, &b.groups.1);
         let mut zones: Vec<&str> =
-            b.zones.iter().filter_map(|i| p.zones.get(*i).map(|z| z.id.as_str())).collect();
+            b.zones.iter().filter_map(|i| s.zones.get(*i).map(|z| z.id.as_str())).collect();
         zones.sort_unstable();
         let length_m: f64 = b.lines.0.iter().map(|l| Geodesic.length(l)).sum();
         let name = |id: &str| {
-            p.forces.iter().find(|f| f.id == id).map_or(id.to_string(), |f| f.name.clone())
+            s.forces.iter().find(|f| f.id == id).map_or(id.to_string(), |f| f.name.clone())
         };
         let mut props = Map::new();
         props.insert("forces".into(), Value::from(vec![a.clone(), c.clone()]));

@@ -196,13 +196,12 @@ fn distinct_keys(history: &History<'_>, forces: &[Force]) -> (Vec<String>, Vec<u
 /// they are written.
 #[must_use]
 pub(crate) fn build<'a>(s: &'a Snapshot<'_>) -> IncidentsLayer<'a> {
-    let p = s;
-    let mut chosen: Vec<&Incident> = p.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
+    let mut chosen: Vec<&Incident> = s.incidents.iter().filter(|i| s.in_window(&i.date)).collect();
     chosen.par_sort_by(|a, b| natural_cmp(&a.id, &b.id));
     // no zone index for nothing to tag (a zones-only project)
     let tagger =
-        if chosen.is_empty() { None } else { Some(Tagger::new(p.zones, &s.history, p.forces)) };
-    IncidentsLayer { incidents: p.incidents, chosen, tagger }
+        if chosen.is_empty() { None } else { Some(Tagger::new(s.zones, &s.history, s.forces)) };
+    IncidentsLayer { incidents: s.incidents, chosen, tagger }
 }
 
 /// The incidents layer: incidents in id order, tagged one by one as they

@@ -75,8 +75,7 @@ impl Row for PeriodFeature<'_> {
 
 /// Every period of every zone: zones in order, each zone's periods in order.
 fn periods<'a>(s: &'a Snapshot<'_>) -> Vec<PeriodFeature<'a>> {
-    let p = s;
-    let per_zone: Vec<Vec<PeriodFeature<'a>>> = p
+    let per_zone: Vec<Vec<PeriodFeature<'a>>> = s
         .zones
         .par_iter()
         .enumerate()
@@ -92,12 +91,12 @@ fn periods<'a>(s: &'a Snapshot<'_>) -> Vec<PeriodFeature<'a>> {
                         zone_index: i,
                         zone,
                         geometry,
-                        force: force_key(r, p.forces),
-                        force_name: force_name(r, p.forces),
+                        force: force_key(r, s.forces),
+                        force_name: force_name(r, s.forces),
                         status: r.status.as_str(),
                         start: period.start.to_iso(),
                         end: period.end.map(Moment::to_iso),
-                        fill: state_color(Some(r), p.forces),
+                        fill: state_color(Some(r), s.forces),
                         row: r,
                     }
                 })

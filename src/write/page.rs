@@ -209,12 +209,11 @@ impl PageData {
     #[allow(clippy::too_many_lines)] // one pass over the zones gathers periods, patterns and stops together
     pub fn new(cx: &Context<'_>, layers: &OwnedLayers) -> PageData {
         let (s, settings) = (cx.snapshot, cx.settings);
-        let p = s;
         let precision = settings.precision;
         let lang = settings.lang.clone();
         let lang_ref = lang.as_deref();
         let force_label = |i: usize| -> String {
-            p.forces.get(i).map_or_else(String::new, |f| {
+            s.forces.get(i).map_or_else(String::new, |f| {
                 lang_ref
                     .and_then(|l| f.names.iter().find(|(k, _)| k == l))
                     .map_or_else(|| f.name.clone(), |(_, n)| n.clone())
@@ -231,10 +230,10 @@ impl PageData {
                 timeline.entry(zone).or_default().push(f);
             }
         }
-        let mut zones = Vec::with_capacity(p.zones.len());
+        let mut zones = Vec::with_capacity(s.zones.len());
         let mut zone_names: BTreeMap<&str, String> = BTreeMap::new();
         let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-        for zone in p.zones {
+        for zone in s.zones {
             let name = lang_ref
                 .and_then(|l| zone.properties.get(&format!("name:{l}")))
                 .and_then(Value::as_str)
@@ -247,12 +246,12 @@ impl PageData {
                 }
             }
             let features = timeline.get(zone.id.as_str()).map_or(&[][..], Vec::as_slice);
-            let mut periods = timeline_periods(features, p);
+            let mut periods = timeline_periods(features, s);
             for per in &mut periods {
                 let rows: Vec<usize> = per
                     .force
                     .split('|')
-                    .filter_map(|id| p.forces.iter().position(|f| f.id == id))
+                    .filter_map(|id| s.forces.iter().position(|f| f.id == id))
                     .collect();
                 used.extend(rows.iter().copied());
                 per.force_name =
@@ -260,7 +259,7 @@ impl PageData {
                 if per.status == Status::Contested.as_str() {
                     let colors: Vec<String> = rows
                         .iter()
-                        .filter_map(|f| p.forces.get(*f))
+                        .filter_map(|f| s.forces.get(*f))
                         .map(|f| f.color.clone())
                         .collect();
                     let id = match patterns.iter().find(|pat| pat.colors == colors) {
@@ -289,12 +288,12 @@ impl PageData {
 
         let (incidents, incident_types) = incidents_of(layer(layers, "incidents"), precision);
         let frontlines =
-            layer(layers, "frontlines").map(|fs| lines_of(fs, p, &force_label, precision));
+            layer(layers, "frontlines").map(|fs| lines_of(fs, s, &force_label, precision));
         let labels = labels_of(layer(layers, "labels").unwrap_or_default(), &zone_names);
         let forces = used
             .iter()
             .filter_map(|i| {
-                let f = p.forces.get(*i)?;
+                let f = s.forces.get(*i)?;
                 Some(PageForce { id: f.id.clone(), name: force_label(*i), color: f.color.clone() })
             })
             .collect();
