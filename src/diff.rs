@@ -13,9 +13,11 @@ use crate::layers::{changes, LayerKind, Snapshot};
 use crate::model::ControlRow;
 use crate::project::Project;
 use crate::style::{force_key, force_name};
-use crate::write::geojson::{write_layer, Flavor, ZoneJson};
+use crate::write::geojson::{write_layer, Flavor};
+use crate::write::Context;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// How `diff` renders its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,15 +88,14 @@ fn diff_here(project: &Project, format: DiffFormat) -> Result<String> {
         }
         DiffFormat::GeoJson => {
             let layer = LayerKind::Changes.build(&snapshot)?;
-            let precision = project.settings.precision;
-            let zones = ZoneJson::new(project.zones.len(), precision);
-            let meta = crate::write::meta(&snapshot, &project.settings);
+            // what a build's GeoJSON writer reads, with nowhere to write to
+            let cx = Context::new(&snapshot, &project.settings, Path::new(""));
             let (bytes, _) = write_layer(
                 Vec::new(),
                 &*layer.features,
-                &zones,
-                &meta,
-                precision,
+                &cx.zones,
+                &cx.meta,
+                cx.settings.precision,
                 Flavor::Collection,
             )
             .map_err(|e| Error::internal(format!("rendering changes: {e}")))?;

@@ -173,8 +173,9 @@ impl ProjectBuilder {
 
     /// Read the project, on the builder's thread pool when it has one.
     fn read(self) -> Result<super::Loaded> {
-        let read = || Project::read_with(&self.dir, &self.overrides, self.zones.clone());
-        match &self.pool {
+        let ProjectBuilder { dir, overrides, zones, pool } = self;
+        let read = move || Project::read_with(&dir, &overrides, zones);
+        match pool {
             Some(pool) => pool.install(read),
             None => read(),
         }

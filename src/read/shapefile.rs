@@ -9,7 +9,7 @@
 //! paths, so that `Project::from_sources` works without a disk; it does not
 //! write Shapefiles.
 
-use super::zones::{check_rings, ReadZones, ZoneOptions, ZoneSet};
+use super::zones::{check_rings, not_an_area, ReadZones, ZoneOptions, ZoneSet};
 use crate::crs::Crs;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use serde_json::{Map, Value};
@@ -182,11 +182,7 @@ fn multipolygon(
             return None;
         }
         other => {
-            diags.push(
-                Diagnostic::error(at.clone(), "zone geometry must be Polygon or MultiPolygon")
-                    .with_value(other.shapetype().to_string())
-                    .with_hint("points and lines cannot be coloured as areas"),
-            );
+            diags.push(not_an_area(at.clone(), other.shapetype().to_string()));
             return None;
         }
     };

@@ -546,11 +546,7 @@ fn parse_wkt_polygon(
         Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
         Ok(geo::Geometry::MultiPolygon(mp)) => mp,
         Ok(other) => {
-            diags.push(
-                Diagnostic::error(at.clone(), "zone geometry must be Polygon or MultiPolygon")
-                    .with_value(geometry_name(&other))
-                    .with_hint("points and lines cannot be coloured as areas"),
-            );
+            diags.push(not_an_area(at.clone(), geometry_name(&other)));
             return None;
         }
         Err(e) => {
@@ -730,11 +726,7 @@ fn read_multipolygon(
             return None;
         }
         _ => {
-            diags.push(
-                Diagnostic::error(at(), "zone geometry must be Polygon or MultiPolygon")
-                    .with_value(kind)
-                    .with_hint("points and lines cannot be coloured as areas"),
-            );
+            diags.push(not_an_area(at(), kind));
             return None;
         }
     };
@@ -770,16 +762,19 @@ fn read_collection(
     for (i, member) in members.iter().enumerate() {
         let kind = member.get("type").and_then(Value::as_str).unwrap_or("");
         if !matches!(kind, "Polygon" | "MultiPolygon") {
-            diags.push(
-                Diagnostic::error(at(), "zone geometry must be Polygon or MultiPolygon")
-                    .with_value(format!("GeometryCollection member {i}: {kind}"))
-                    .with_hint("points and lines cannot be coloured as areas"),
-            );
+            diags.push(not_an_area(at(), format!("GeometryCollection member {i}: {kind}")));
             return None;
         }
         parts.extend(read_multipolygon(member, repair, at, diags)?.0);
     }
     non_empty(parts, at, diags)
+}
+
+/// The error of a zone whose geometry (`kind`) is not an area.
+pub(crate) fn not_an_area(at: Location, kind: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(at, "zone geometry must be Polygon or MultiPolygon")
+        .with_value(kind.into())
+        .with_hint("points and lines cannot be coloured as areas")
 }
 
 fn read_ring(
